@@ -27,3 +27,8 @@ export interface Artifact {
   /** True when the store already had it and no work was done. */
   cached: boolean;
 }
+
+/** A layer builder's artifact (etc, runit): the store entry holds `layer.json` (see `readLayer`). */
+export interface LayerArtifact extends Artifact {
+  layerName: string;
+}

@@ -3,3 +3,4 @@ export * from "./tree.js";
 export * from "./build.js";
 export * from "./store.js";
 export * from "./progress.js";
+export * from "./layer.js";

@@ -1,0 +1,65 @@
+// The on-disk form of a layer in the store: one `layer.json` holding every
+// entry with its content (base64), so ownership, modes and device numbers
+// survive without root, and a manifest computed from it.
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import { join } from "node:path";
+import type { Layer, ManifestEntry, TreeEntry } from "./tree.js";
+
+export const LAYER_FILE = "layer.json";
+
+interface StoredEntry extends Omit<TreeEntry, "content"> {
+  content?: string;
+}
+
+/** Sort entries so that a directory comes before its contents (byte order of paths). */
+export function sortEntries<T extends { path: string }>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function serializeLayer(layer: Layer): string {
+  const entries: StoredEntry[] = sortEntries(layer.entries).map(({ content, ...rest }) =>
+    content ? { ...rest, content: Buffer.from(content).toString("base64") } : rest,
+  );
+  return JSON.stringify({ name: layer.name, entries }, null, 1) + "\n";
+}
+
+export function parseLayer(text: string): Layer {
+  const raw = JSON.parse(text) as { name: string; entries: StoredEntry[] };
+  return {
+    name: raw.name,
+    entries: raw.entries.map(({ content, ...rest }) =>
+      content !== undefined ? { ...rest, content: new Uint8Array(Buffer.from(content, "base64")) } : rest,
+    ),
+  };
+}
+
+export async function writeLayer(dir: string, layer: Layer): Promise<string> {
+  const file = join(dir, LAYER_FILE);
+  await fs.writeFile(file, serializeLayer(layer));
+  return file;
+}
+
+export async function readLayer(dir: string): Promise<Layer> {
+  return parseLayer(await fs.readFile(join(dir, LAYER_FILE), "utf8"));
+}
+
+export function manifestEntry(entry: TreeEntry): ManifestEntry {
+  const size = entry.type === "file" ? (entry.content?.byteLength ?? 0) : 0;
+  return {
+    path: entry.path,
+    type: entry.type,
+    mode: "0" + (entry.mode & 0o7777).toString(8).padStart(3, "0"),
+    uid: entry.uid,
+    gid: entry.gid,
+    size,
+    ...(entry.type === "file" ? { sha256: createHash("sha256").update(entry.content ?? new Uint8Array()).digest("hex") } : {}),
+    ...(entry.target !== undefined ? { target: entry.target } : {}),
+    ...(entry.major !== undefined ? { major: entry.major, minor: entry.minor ?? 0 } : {}),
+    ...(entry.origin !== undefined ? { origin: entry.origin } : {}),
+  };
+}
+
+export function layerManifest(layer: Layer): ManifestEntry[] {
+  return sortEntries(layer.entries).map(manifestEntry);
+}
