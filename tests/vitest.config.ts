@@ -1,0 +1,9 @@
+import { packageTestConfig } from "../vitest.shared.ts";
+
+// One VM at a time: the boot tests share the machine's two cores.
+export default packageTestConfig({
+  include: ["boot/**/*.test.ts"],
+  testTimeout: 300_000,
+  hookTimeout: 1_200_000,
+  fileParallelism: false,
+});
