@@ -1,0 +1,229 @@
+// Evaluation of a system: collect the modules, merge their definitions,
+// validate the result against the option schema, and explain every problem
+// in terms of option paths and the module files that set them.
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { z } from "zod";
+import { ConfigError, NotosError, displayFile, type ConfigIssue } from "./errors.js";
+import { mergeDefinitions, isPlainObject, show, type Definition } from "./merge.js";
+import { isOverride, mkOverride, moduleOptions, type Module, type ModuleDefinition } from "./module.js";
+import { formatPath, type PathSegment } from "./path.js";
+import { systemSchema, type SystemConfig } from "./schema.js";
+import { closest } from "./suggest.js";
+import { knownKeys } from "./zod-walk.js";
+
+export interface EvaluatedSystem {
+  config: SystemConfig;
+  /** Option path (as `formatPath` prints it) → files of the modules that set it. */
+  definitions: Map<string, string[]>;
+}
+
+export interface EvalOptions {
+  /** The root module's file when the module does not carry one (the loader passes the configuration file). */
+  file?: string;
+}
+
+/** A module as collected: its definition and the file (or label) that names it in messages. */
+export interface CollectedModule {
+  definition: ModuleDefinition;
+  /** Absolute file path, when known. */
+  file?: string;
+  /** The file, or a description of a module without one. */
+  label: string;
+}
+
+/** Every module reachable from `root`, imports before their importer, each module object once. */
+export function collectModules(root: Module, options: EvalOptions = {}): CollectedModule[] {
+  const seen = new Set<unknown>();
+  const out: CollectedModule[] = [];
+  const visit = (module: Module, importer: string | undefined, isRoot: boolean, trail: string): void => {
+    if (seen.has(module)) return;
+    seen.add(module);
+    let definition: unknown = module;
+    if (typeof module === "function") {
+      if (module.length > 0) {
+        throw new NotosError(`${trail} is a function that takes arguments; a module function takes none.`, {
+          code: "MODULE_INVALID",
+          hint: "call the module factory in `imports`, e.g. `openssh({ authorizedKeys })` instead of `openssh`.",
+        });
+      }
+      definition = module();
+      if (seen.has(definition)) return;
+      seen.add(definition);
+    }
+    if (!isPlainObject(definition)) {
+      throw new NotosError(`${trail} is not a module: expected an object of options (or a function returning one), got ${describeValue(definition)}.`, {
+        code: "MODULE_INVALID",
+        hint: "a module looks like `defineModule({ services: { … }, imports: [ … ] })`.",
+      });
+    }
+    const def = definition as ModuleDefinition;
+    const given = def.file ?? (isRoot ? options.file : undefined);
+    const file = given === undefined ? undefined : resolve(given);
+    const fnName = typeof module === "function" && module.name ? module.name : undefined;
+    const label =
+      file ??
+      (def.name ? `module "${def.name}"` : fnName ? `module ${fnName}()` : importer ? `a module imported by ${displayFile(importer)}` : "the root module");
+    if (def.imports !== undefined && !Array.isArray(def.imports)) {
+      throw new NotosError(`\`imports\` of ${displayFile(label)} must be a list of modules, got ${describeValue(def.imports)}.`, { code: "MODULE_INVALID" });
+    }
+    (def.imports ?? []).forEach((m, i) => visit(m, label, false, `imports[${i}] of ${displayFile(label)}`));
+    out.push({ definition: def, label, ...(file ? { file } : {}) });
+  };
+  visit(root, undefined, true, "the root module");
+  return out;
+}
+
+/** Merge and validate the modules reachable from `root`; throws `ConfigError` listing every problem. */
+export function evalSystem(root: Module, options: EvalOptions = {}): EvaluatedSystem {
+  const modules = collectModules(root, options);
+  const issues: ConfigIssue[] = [];
+  const defs: Definition[] = modules.map((m) => ({
+    file: m.label,
+    value: resolveEtcSources(moduleOptions(m.definition), m, issues),
+  }));
+  const merged = mergeDefinitions(defs);
+  issues.push(...merged.conflicts.map(({ path, message, files }) => ({ path, message, files })));
+  const conflictPaths = merged.conflicts.map((c) => c.segments);
+
+  const result = systemSchema.safeParse(merged.value ?? {});
+  if (!result.success) {
+    for (const issue of zodIssues(result.error.issues, [], merged.value)) {
+      if (conflictPaths.some((c) => isPrefix(c, issue.segments))) continue;
+      issues.push({ path: formatPath(issue.segments), message: issue.message, files: filesAt(merged.definitions, issue.segments) });
+    }
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return { config: result.data as SystemConfig, definitions: merged.definitions };
+}
+
+/** A module's relative `environment.etc.*.source` paths, made absolute against the module file's directory. */
+function resolveEtcSources(options: Record<string, unknown>, module: CollectedModule, issues: ConfigIssue[]): Record<string, unknown> {
+  const mapEntry = (name: string) => (entry: unknown) => {
+    if (!isPlainObject(entry) || !("source" in entry)) return entry;
+    return {
+      ...entry,
+      source: mapMarked(entry.source, (source) => {
+        if (typeof source !== "string" || isAbsolute(source)) return source;
+        if (module.file) return resolve(dirname(module.file), source);
+        issues.push({
+          path: formatPath(["environment", "etc", name, "source"]),
+          message: `relative path ${JSON.stringify(source)} in a module without a known file; use an absolute path, or wrap the module in defineModule(…) so its file is known`,
+          files: [module.label],
+        });
+        return source;
+      }),
+    };
+  };
+  if (!("environment" in options)) return options;
+  return {
+    ...options,
+    environment: mapMarked(options.environment, (env) => {
+      if (!isPlainObject(env) || !("etc" in env)) return env;
+      return {
+        ...env,
+        etc: mapMarked(env.etc, (etc) =>
+          isPlainObject(etc) ? Object.fromEntries(Object.entries(etc).map(([name, entry]) => [name, mapMarked(entry, mapEntry(name))])) : etc,
+        ),
+      };
+    }),
+  };
+}
+
+/** Apply `f` under any priority markers, keeping them. */
+function mapMarked(value: unknown, f: (v: unknown) => unknown): unknown {
+  return isOverride(value) ? mkOverride(value.priority, mapMarked(value.value, f)) : f(value);
+}
+
+interface LocatedMessage {
+  segments: PathSegment[];
+  message: string;
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+function zodIssues(list: readonly ZodIssue[], base: PathSegment[], root: unknown): LocatedMessage[] {
+  const out: LocatedMessage[] = [];
+  for (const issue of list) {
+    const segments = [...base, ...issue.path.map((p) => (typeof p === "number" ? p : String(p)))];
+    const value = valueAt(root, segments);
+    const got = `, got ${describeValue(value)}`;
+    switch (issue.code) {
+      case "unrecognized_keys": {
+        const known = knownKeys(systemSchema, segments);
+        for (const key of issue.keys) {
+          const guess = closest(key, known);
+          out.push({
+            segments: [...segments, key],
+            message: `unknown option${guess ? `; did you mean "${guess}"?` : known.length ? `; known options here: ${known.join(", ")}` : ""}`,
+          });
+        }
+        break;
+      }
+      case "invalid_type":
+        out.push({ segments, message: value === undefined ? `expected ${issue.expected}, but it is not set (the option is required)` : `expected ${issue.expected}${got}` });
+        break;
+      case "invalid_value":
+        out.push({ segments, message: `expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}${got}` });
+        break;
+      case "invalid_union": {
+        // A branch whose problems are all inside the value matched its shape: report those.
+        const deep = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+        if (deep) {
+          out.push(...zodIssues(deep, segments, root));
+        } else {
+          const expected = issue.errors.flatMap((branch) => branch.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => (i as { expected: string }).expected));
+          out.push({ segments, message: `expected ${expected.length ? [...new Set(expected)].join(" or ") : "a different value"}${got}` });
+        }
+        break;
+      }
+      case "too_small":
+      case "too_big": {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+        const what = issue.origin === "number" || issue.origin === "int" || issue.origin === "bigint" ? "a number" : issue.origin === "string" ? "a length" : "a count of entries";
+        out.push({ segments, message: `expected ${what} ${op} ${String(bound)}${got}` });
+        break;
+      }
+      case "invalid_format": {
+        const custom = !issue.message.startsWith("Invalid");
+        const expected = custom ? issue.message : issue.format === "regex" && issue.pattern ? `a string matching ${issue.pattern}` : `a valid ${issue.format}`;
+        out.push({ segments, message: `expected ${expected}${got}` });
+        break;
+      }
+      default:
+        out.push({ segments, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {
+  let v = root;
+  for (const s of segments) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[s];
+  }
+  return v;
+}
+
+/** The files that set the option at `segments`, or else the nearest enclosing option that has any. */
+function filesAt(definitions: Map<string, string[]>, segments: readonly PathSegment[]): string[] {
+  for (let n = segments.length; n > 0; n--) {
+    const files = definitions.get(formatPath(segments.slice(0, n)));
+    if (files?.length) return files;
+  }
+  return [];
+}
+
+function isPrefix(prefix: readonly PathSegment[], path: readonly PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list ${show(value)}`;
+  if (typeof value === "object") return `an object ${show(value)}`;
+  if (typeof value === "function") return "a function";
+  return `${typeof value} ${show(value)}`;
+}
