@@ -1,0 +1,189 @@
+// Reading a .deb without unpacking it on the host: the ar member
+// data.tar.{xz,zst,gz} is streamed through the decompressor into a tar
+// parser, and every entry comes out as data with its full metadata.
+import { createReadStream } from "node:fs";
+import { posix } from "node:path";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { execa } from "execa";
+import { extract as tarExtract, type Header } from "tar-stream";
+import type { TreeEntry, TreeEntryType } from "@notos/core";
+import { listArMembers, type ArMember } from "./ar.js";
+import { parseDeb822 } from "./deb822.js";
+import { DebianError } from "./errors.js";
+
+export interface DebEntry extends TreeEntry {
+  /** Modification time, seconds since the epoch, as recorded in the package. */
+  mtime: number;
+}
+
+export interface DebControl {
+  fields: Record<string, string>;
+  conffiles: string[];
+}
+
+/** "./usr/bin/bash" → "/usr/bin/bash"; "./" → "/". */
+export function normaliseDebPath(name: string): string {
+  const path = posix.normalize("/" + name.replace(/^\.\/?/, ""));
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+const MERGED = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+
+/** Map a path onto the merged-/usr layout: "/bin/sh" → "/usr/bin/sh", "/lib64" → "/usr/lib64". */
+export function mergedUsrPath(path: string): string {
+  const top = path.split("/")[1] ?? "";
+  return MERGED.includes(top) ? `/usr${path}` : path;
+}
+
+const TYPES: Partial<Record<string, TreeEntryType>> = {
+  file: "file",
+  "contiguous-file": "file",
+  directory: "dir",
+  symlink: "symlink",
+  link: "hardlink",
+  "character-device": "char",
+  "block-device": "block",
+  fifo: "fifo",
+};
+
+async function member(file: string, prefix: string): Promise<ArMember> {
+  const members = await listArMembers(file);
+  if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: "the file is damaged or not a .deb" });
+  const found = members.find((m) => m.name === prefix || m.name.startsWith(`${prefix}.`));
+  if (!found) throw new DebianError(`${file} has no ${prefix} member`, { hint: "the file is damaged or not a .deb" });
+  return found;
+}
+
+/** Stream the decompressed bytes of one ar member, by its extension. */
+async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
+  const raw = createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
+  const ext = m.name.slice(m.name.lastIndexOf(".") + 1);
+  let input: Readable;
+  let subprocess: ReturnType<typeof execa> | undefined;
+  if (ext === "xz" || ext === "zst") {
+    subprocess = execa(ext === "xz" ? "xz" : "zstd", ["--decompress", "--stdout"], {
+      stdin: "pipe",
+      encoding: "buffer",
+      buffer: false,
+      stderr: "pipe",
+    });
+    // The decompressor exits early on bad input; its status is the error that counts, not EPIPE.
+    subprocess.stdin!.on("error", () => {});
+    raw.on("error", (error) => subprocess?.stdin!.destroy(error));
+    raw.pipe(subprocess.stdin!);
+    input = subprocess.stdout!;
+  } else if (ext === "gz") {
+    input = raw.pipe(createGunzip());
+    raw.on("error", (error) => input.destroy(error));
+  } else if (ext === "tar") {
+    input = raw;
+  } else {
+    raw.destroy();
+    throw new DebianError(`${file}: ${m.name} has an unsupported compression`, { hint: "notos reads xz, zstd, gzip and uncompressed members" });
+  }
+  const extract = tarExtract();
+  input.on("error", (error) => extract.destroy(error));
+  input.pipe(extract);
+  let finished = false;
+  try {
+    for await (const entry of extract) {
+      let content: Uint8Array | undefined;
+      if (entry.header.type === "file" || entry.header.type === "contiguous-file") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry) chunks.push(chunk as Buffer);
+        content = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      } else {
+        entry.resume();
+      }
+      yield { header: entry.header, content };
+    }
+    finished = true;
+  } catch (error) {
+    if (subprocess) {
+      const result = await subprocess.catch((e: unknown) => e as { stderr?: unknown });
+      throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}${result && typeof result === "object" && "stderr" in result && result.stderr ? ` (${String(result.stderr).trim()})` : ""}`, {
+        hint: "the file is damaged; delete it from the cache and fetch it again",
+        cause: error,
+      });
+    }
+    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: "the file is damaged; delete it from the cache and fetch it again", cause: error });
+  } finally {
+    if (!finished) {
+      raw.destroy();
+      extract.destroy();
+      subprocess?.kill();
+    }
+    if (subprocess) {
+      try {
+        await subprocess;
+      } catch (error) {
+        if (finished) {
+          throw new DebianError(`${file}: decompressing ${m.name} failed: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`, {
+            hint: "the file is damaged; delete it from the cache and fetch it again",
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+}
+
+function toEntry(header: Header, content: Uint8Array | undefined, file: string): DebEntry | undefined {
+  const type = header.type ? TYPES[header.type] : undefined;
+  if (!type) {
+    // pax and GNU long-name headers are consumed by tar-stream; anything else is unexpected.
+    throw new DebianError(`${file}: unsupported tar entry type ${header.type ?? "?"} for ${header.name}`, { hint: "report this package" });
+  }
+  const entry: DebEntry = {
+    path: normaliseDebPath(header.name),
+    type,
+    mode: (header.mode ?? 0) & 0o7777,
+    uid: header.uid ?? 0,
+    gid: header.gid ?? 0,
+    mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
+  };
+  if (type === "file") entry.content = content ?? new Uint8Array();
+  if (type === "symlink") entry.target = header.linkname ?? "";
+  if (type === "hardlink") entry.target = normaliseDebPath(header.linkname ?? "");
+  if (type === "char" || type === "block") {
+    entry.major = header.devmajor ?? 0;
+    entry.minor = header.devminor ?? 0;
+  }
+  return entry;
+}
+
+/**
+ * Every entry of a .deb's data archive, in archive order. Paths are absolute
+ * and normalised ("/usr/bin/bash"); nothing is written to the host.
+ */
+export async function* readDebData(file: string): AsyncGenerator<DebEntry> {
+  const m = await member(file, "data.tar");
+  for await (const { header, content } of memberTar(file, m)) {
+    const entry = toEntry(header, content, file);
+    if (entry) yield entry;
+  }
+}
+
+/** The control fields and the conffiles list of a .deb. */
+export async function readDebControl(file: string): Promise<DebControl> {
+  const m = await member(file, "control.tar");
+  let control: string | undefined;
+  let conffiles = "";
+  for await (const { header, content } of memberTar(file, m)) {
+    const path = normaliseDebPath(header.name);
+    if (path === "/control" && content) control = new TextDecoder().decode(content);
+    if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
+  }
+  if (control === undefined) throw new DebianError(`${file} has no control file`, { hint: "the file is damaged or not a .deb" });
+  const [fields] = parseDeb822(control);
+  return {
+    fields: fields ?? {},
+    conffiles: conffiles
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      // dpkg ≥ 1.20 allows flags before the path ("remove-on-upgrade /etc/foo").
+      .map((l) => (l.startsWith("/") ? l : l.slice(l.indexOf(" /") + 1))),
+  };
+}

@@ -1,0 +1,134 @@
+// The two operations builders use: lock the system's package sets, and
+// fetch one set's verified .debs (from the lock when it has the set).
+import type { BuildContext, SystemConfig } from "@notos/core";
+import { loadIndex } from "./archive.js";
+import { cacheDir } from "./cache.js";
+import { downloadDebs } from "./download.js";
+import { REFRESH_HINT } from "./errors.js";
+import { lockedPackage, lockedSet, readLock, serializeLock, updateLock, withSet, type LockedArchive, type LockedPackage, type LockFile } from "./lockfile.js";
+import type { PackageIndex } from "./records.js";
+import { resolve } from "./resolver.js";
+import { systemPackageSets, type PackageSet } from "./sets.js";
+import { suiteSources, type SuiteSource } from "./sources.js";
+
+export interface FetchedPackage extends LockedPackage {
+  /** Local path of the verified .deb. */
+  file: string;
+}
+
+export interface PackageOptions {
+  /** Cache directory; default `cacheDir()`. */
+  cache?: string;
+  /** Parallel downloads (default 4). */
+  concurrency?: number;
+}
+
+export function lockedArchive(config: SystemConfig): LockedArchive {
+  return { architecture: config.debian.architecture, suites: [...config.debian.suites], components: [...config.debian.components] };
+}
+
+/** Resolve one set over an index into lockable packages. */
+export function resolveSet(index: PackageIndex, set: PackageSet): LockedPackage[] {
+  return resolve(index, set.roots, {
+    dependencies: set.dependencies,
+    recommends: set.recommends ?? false,
+    essential: set.essential ?? false,
+  }).map(lockedPackage);
+}
+
+async function openIndex(ctx: BuildContext, sources: SuiteSource[], options: PackageOptions): Promise<PackageIndex> {
+  ctx.reporter.step("reading the Debian package index", ctx.config.debian.suites.join(", "));
+  return loadIndex(sources, { cache: options.cache ?? cacheDir(), architecture: ctx.config.debian.architecture, reporter: ctx.reporter });
+}
+
+/**
+ * The verified .debs of a package set. With a lock entry of the same
+ * definition, no index is read: the locked files are downloaded straight
+ * from the pool. Otherwise the set is resolved and the lock file updated.
+ */
+export async function fetchPackages(ctx: BuildContext, set: PackageSet, options: PackageOptions = {}): Promise<FetchedPackage[]> {
+  const archive = lockedArchive(ctx.config);
+  const sources = await suiteSources(ctx.config.debian);
+  let packages = lockedSet(await readLock(ctx.lockFile), set, archive);
+  const fromLock = packages !== undefined;
+  if (!packages) {
+    const resolved = resolveSet(await openIndex(ctx, sources, options), set);
+    await updateLock(ctx.lockFile, (lock) => withSet(lock, archive, set, resolved));
+    ctx.reporter.info(`locked package set ${set.name}: ${resolved.length} packages`);
+    packages = resolved;
+  }
+  const files = await downloadDebs(packages, {
+    cache: options.cache ?? cacheDir(),
+    uris: new Map(sources.map((s) => [s.suite, s.uri])),
+    concurrency: options.concurrency ?? 4,
+    reporter: ctx.reporter,
+    ...(fromLock ? { missingHint: REFRESH_HINT } : {}),
+  });
+  return packages.map((p, i) => ({ ...p, file: files[i]! }));
+}
+
+export interface SetChange {
+  name: string;
+  /** "kept": taken over from the lock unchanged; "resolved": resolved now. */
+  status: "kept" | "resolved";
+  added: LockedPackage[];
+  removed: LockedPackage[];
+  changed: { name: string; from: string; to: string }[];
+}
+
+export interface LockResult {
+  file: string;
+  /** Whether the file's content changed. */
+  written: boolean;
+  sets: SetChange[];
+}
+
+/** Compare two resolutions of a set. */
+export function diffSets(name: string, before: LockedPackage[], after: LockedPackage[], status: SetChange["status"]): SetChange {
+  const old = new Map(before.map((p) => [p.name, p]));
+  const now = new Map(after.map((p) => [p.name, p]));
+  return {
+    name,
+    status,
+    added: after.filter((p) => !old.has(p.name)),
+    removed: before.filter((p) => !now.has(p.name)),
+    changed: after
+      .filter((p) => old.has(p.name) && (old.get(p.name)!.version !== p.version || old.get(p.name)!.sha256 !== p.sha256))
+      .map((p) => ({ name: p.name, from: old.get(p.name)!.version, to: p.version })),
+  };
+}
+
+/**
+ * Bring the lock file up to date with the system's package sets: a set whose
+ * definition changed (or every set, with `refresh`) is resolved again; the
+ * others keep their locked packages, so nothing is upgraded by surprise.
+ * Sets other builders added to the lock are kept (and re-resolved on refresh).
+ */
+export async function lockSystem(ctx: BuildContext, options: PackageOptions & { refresh?: boolean } = {}): Promise<LockResult> {
+  const archive = lockedArchive(ctx.config);
+  const before = await readLock(ctx.lockFile);
+  const sets = new Map(systemPackageSets(ctx.config).map((s) => [s.name, s]));
+  if (options.refresh && before) {
+    for (const [name, entry] of Object.entries(before.sets)) if (!sets.has(name)) sets.set(name, { name, ...entry.definition });
+  }
+  const stale = [...sets.values()].filter((set) => options.refresh || !lockedSet(before, set, archive));
+  const resolved = new Map<string, LockedPackage[]>();
+  if (stale.length) {
+    const index = await openIndex(ctx, await suiteSources(ctx.config.debian), options);
+    for (const set of stale) resolved.set(set.name, resolveSet(index, set));
+  }
+  const oldText = before ? serializeLock(before) : "";
+  const after = await updateLock(ctx.lockFile, (current) => {
+    let lock: LockFile | undefined = current;
+    for (const set of sets.values()) {
+      // A kept set comes from the lock as it is now, or as we read it if another process changed it meanwhile.
+      const packages = resolved.get(set.name) ?? lockedSet(current, set, archive) ?? lockedSet(before, set, archive) ?? [];
+      lock = withSet(lock, archive, set, packages);
+    }
+    return lock!;
+  });
+  const changes = [...sets.values()].map((set) => {
+    return diffSets(set.name, before?.sets[set.name]?.packages ?? [], after.sets[set.name]!.packages, resolved.has(set.name) ? "resolved" : "kept");
+  });
+  return { file: ctx.lockFile, written: oldText !== serializeLock(after), sets: changes };
+}

@@ -1,0 +1,42 @@
+// Package sets: a named list of roots plus how to close over them. A
+// system needs three — the root file system, the kernel, stage 1's busybox.
+import type { SystemConfig } from "@notos/core";
+
+export interface PackageSet {
+  name: string;
+  roots: string[];
+  /** "all": the full closure; "none": the roots alone; { only }: follow only dependencies whose package name matches the regex. */
+  dependencies: "all" | "none" | { only: string };
+  recommends?: boolean;
+  essential?: boolean;
+}
+
+/** What the lock file records of a set (and compares to decide whether to re-resolve). */
+export interface SetDefinition {
+  roots: string[];
+  dependencies: "all" | "none" | { only: string };
+  recommends: boolean;
+  essential: boolean;
+}
+
+export function setDefinition(set: PackageSet): SetDefinition {
+  return {
+    roots: [...set.roots],
+    dependencies: typeof set.dependencies === "object" ? { only: set.dependencies.only } : set.dependencies,
+    recommends: set.recommends ?? false,
+    essential: set.essential ?? false,
+  };
+}
+
+export function sameDefinition(a: SetDefinition, b: SetDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function systemPackageSets(config: SystemConfig): PackageSet[] {
+  return [
+    { name: "rootfs", roots: [...config.environment.packages], dependencies: "all", recommends: config.rootfs.recommends },
+    // The kernel option may name a metapackage: follow it to the real linux-image-* package, nothing else.
+    { name: "kernel", roots: [config.boot.kernel.package], dependencies: { only: "^linux-image-" } },
+    { name: "initrd", roots: [config.boot.initrd.busyboxPackage], dependencies: "none" },
+  ];
+}
