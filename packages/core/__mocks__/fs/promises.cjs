@@ -1,0 +1,2 @@
+const { fs } = require("memfs");
+module.exports = fs.promises;
