@@ -1,0 +1,46 @@
+// Packages + skeleton + layers → the finished, sorted root (data only).
+import type { Layer, Reporter, SystemConfig, TreeEntry } from "@notos/core";
+import { mergedUsrPath, readDebData } from "@notos/debian";
+import { pathFilter } from "./glob.js";
+import { addSkeleton } from "./skeleton.js";
+import { RootTree, type RootEntry } from "./tree.js";
+
+export interface PackageSource {
+  name: string;
+  /** The package's data entries in archive order (paths as shipped, before the /usr merge). */
+  entries: AsyncIterable<TreeEntry> | Iterable<TreeEntry>;
+}
+
+export interface AssembleOptions {
+  rootfs: Pick<SystemConfig["rootfs"], "exclude" | "include" | "conflicts">;
+  packages: readonly PackageSource[];
+  /** Applied in order, after the packages and the skeleton. */
+  layers: readonly Layer[];
+  reporter?: Reporter;
+}
+
+export interface AssembledRoot {
+  entries: RootEntry[];
+  tree: RootTree;
+}
+
+export async function assembleRoot(options: AssembleOptions): Promise<AssembledRoot> {
+  const tree = new RootTree({ mapPath: mergedUsrPath, keep: pathFilter(options.rootfs), conflicts: options.rootfs.conflicts });
+  // Name order, not resolver order: "the first package's directory metadata
+  // wins" must not depend on how the lock file lists them.
+  const packages = [...options.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const pkg of packages) {
+    options.reporter?.debug(`extracting ${pkg.name}`);
+    const sink = tree.addPackage(pkg.name);
+    for await (const entry of pkg.entries) sink.add(entry);
+    sink.done();
+  }
+  addSkeleton(tree);
+  for (const layer of options.layers) tree.addLayer(layer);
+  return { entries: tree.finish(), tree };
+}
+
+/** Package sources that stream each .deb's data archive. */
+export function debSources(packages: readonly { name: string; file: string }[]): PackageSource[] {
+  return packages.map((p) => ({ name: p.name, entries: readDebData(p.file) }));
+}
