@@ -1,12 +1,14 @@
-// Every failure of this package says what went wrong and, in `hint`, what to
-// do about it. (@notos/core's NotosError carries the same shape.)
-export class DebianError extends Error {
-  readonly hint: string | undefined;
+// Every failure of this package says what went wrong and, in `hint`, what to do.
+import { NotosError } from "@notos/core";
 
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+export class DebianError extends NotosError {
+  constructor(message: string, options: { hint?: string | undefined; cause?: unknown; code?: string } = {}) {
+    super(message, {
+      code: options.code ?? "DEBIAN",
+      ...(options.hint !== undefined ? { hint: options.hint } : {}),
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+    });
     this.name = "DebianError";
-    this.hint = options.hint;
   }
 }
 
