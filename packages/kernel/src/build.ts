@@ -1,0 +1,155 @@
+// buildKernel: the kernel image and the module subset a system needs, from
+// the Debian linux-image package. The package is read as a stream; every
+// module's .modinfo goes into the index, only the needed .ko files stay.
+import { promises as fs } from "node:fs";
+import { dirname, join } from "node:path";
+import { NotosError, storeKey, type Artifact, type BuildContext, type Reporter } from "@notos/core";
+import { fetchPackages, readDebData, systemPackageSets, type FetchedPackage } from "@notos/debian";
+import { modulesClosure, type ModuleIndex } from "./closure.js";
+import { modulesAlias, modulesDep, modulesSoftdep } from "./depmod.js";
+import { moduleInfo, normaliseModuleName, type ModuleInfo } from "./modinfo.js";
+
+/** Bump when the store entry's layout or content changes for the same inputs. */
+export const KERNEL_BUILDER_VERSION = "1";
+export const INDEX_FILE = "modules-index.json";
+
+export interface KernelArtifact extends Artifact {
+  /** The kernel release (`uname -r`), e.g. "6.1.0-56-cloud-amd64". */
+  version: string;
+  /** The bzImage (absolute path in the store entry). */
+  image: string;
+  /** The kernel's build configuration. */
+  config: string;
+  systemMap: string;
+  /** `lib/modules/<version>` in the store entry: the needed modules, modules.dep, modules.alias, modules.softdep. */
+  modulesDir: string;
+  /** The included modules, in load order. */
+  modules: ModuleInfo[];
+  /** Every module of the kernel (no files needed to compute other closures). */
+  index: ModuleIndex;
+}
+
+interface KernelMeta {
+  version: string;
+  package: string;
+  /** Included module names, in load order. */
+  modules: string[];
+}
+
+/** The module names a configuration asks for: stage 1's first, then those loaded after the root is mounted. */
+export function wantedModules(config: BuildContext["config"]): string[] {
+  return [...config.boot.initrd.kernelModules, ...config.boot.kernelModules];
+}
+
+export async function buildKernel(ctx: BuildContext): Promise<KernelArtifact> {
+  const reporter = ctx.reporter.child("kernel");
+  const set = systemPackageSets(ctx.config).find((s) => s.name === "kernel");
+  if (!set) throw new NotosError("@notos/debian defines no \"kernel\" package set");
+  reporter.step("fetching", set.roots.join(" "));
+  const packages = await fetchPackages({ ...ctx, reporter }, set);
+  const image = imagePackage(packages, ctx.config.boot.kernel.package);
+  const wanted = wantedModules(ctx.config);
+  const key = storeKey({
+    builder: "kernel",
+    version: KERNEL_BUILDER_VERSION,
+    config: { package: ctx.config.boot.kernel.package, modules: wanted },
+    inputs: Object.fromEntries(packages.map((p) => [p.name, p.sha256])),
+  });
+  const entry = await ctx.store.realise<KernelMeta>("kernel", key, (dir) => extractKernel(dir, image, wanted, reporter));
+  if (entry.cached) reporter.step("cached", `${entry.meta.version}, ${entry.meta.modules.length} modules`);
+  const index = JSON.parse(await fs.readFile(join(entry.path, INDEX_FILE), "utf8")) as ModuleIndex;
+  const byName = new Map(index.modules.map((m) => [m.name, m]));
+  return {
+    builder: "kernel",
+    path: entry.path,
+    digest: entry.digest,
+    cached: entry.cached,
+    version: entry.meta.version,
+    image: join(entry.path, "bzImage"),
+    config: join(entry.path, "config"),
+    systemMap: join(entry.path, "System.map"),
+    modulesDir: join(entry.path, "lib/modules", entry.meta.version),
+    modules: entry.meta.modules.map((n) => byName.get(n)!),
+    index,
+  };
+}
+
+/** The package that ships the image: the metapackage (if any) is followed to one linux-image-<version> package. */
+function imagePackage(packages: FetchedPackage[], requested: string): FetchedPackage {
+  const images = packages.filter((p) => /^linux-image-\d/.test(p.name));
+  if (images.length !== 1) {
+    throw new NotosError(`boot.kernel.package ${requested} resolved to ${images.length === 0 ? "no" : images.length} linux-image-<version> packages (${packages.map((p) => p.name).join(", ")})`, {
+      hint: "name a Debian kernel package such as linux-image-cloud-amd64 or linux-image-6.1.0-27-cloud-amd64",
+    });
+  }
+  return images[0]!;
+}
+
+const MODULES_PATH = /^(?:\/usr)?\/lib\/modules\/([^/]+)\/(.+)$/;
+
+/** Stream the .deb into `dir`: bzImage, config, System.map, lib/modules/<version>/ (needed modules only), the index. */
+async function extractKernel(dir: string, pkg: FetchedPackage, wanted: string[], reporter: Reporter): Promise<KernelMeta> {
+  reporter.step("extracting", `${pkg.name} ${pkg.version}`);
+  // Module files wait here until the index is complete and the closure is known.
+  const scratch = join(dir, ".scratch");
+  await fs.mkdir(scratch);
+  const modules: ModuleInfo[] = [];
+  const builtin: string[] = [];
+  const versions = new Set<string>();
+  const boot: Partial<Record<"vmlinuz" | "config" | "System.map", string>> = {};
+  for await (const entry of readDebData(pkg.file)) {
+    const bootFile = /^\/boot\/(vmlinuz|config|System\.map)-(.+)$/.exec(entry.path);
+    if (bootFile && entry.type === "file") {
+      const kind = bootFile[1] as "vmlinuz" | "config" | "System.map";
+      boot[kind] = bootFile[2]!;
+      await fs.writeFile(join(dir, kind === "vmlinuz" ? "bzImage" : kind), entry.content!);
+      continue;
+    }
+    const m = MODULES_PATH.exec(entry.path);
+    if (!m || entry.type !== "file") continue;
+    const [, version, rel] = m as unknown as [string, string, string];
+    versions.add(version);
+    if (rel.endsWith(".ko")) {
+      modules.push(moduleInfo(entry.content!, rel));
+      const file = join(scratch, rel);
+      await fs.mkdir(dirname(file), { recursive: true });
+      await fs.writeFile(file, entry.content!);
+    } else if (/\.ko\.(xz|zst|gz)$/.test(rel)) {
+      throw new NotosError(`${pkg.name} ships compressed kernel modules (${rel}), which @notos/kernel cannot read yet`, { hint: "use a kernel package with uncompressed modules (Debian bookworm's)" });
+    } else if (rel === "modules.builtin") {
+      const text = new TextDecoder().decode(entry.content);
+      for (const line of text.split("\n").filter(Boolean)) builtin.push(normaliseModuleName(line.slice(line.lastIndexOf("/") + 1).replace(/\.ko$/, "")));
+      await fs.mkdir(join(dir, "lib/modules", version), { recursive: true });
+      await fs.writeFile(join(dir, "lib/modules", version, rel), entry.content!);
+    }
+  }
+  const version = boot.vmlinuz;
+  if (!version || !boot.config || !boot["System.map"]) {
+    throw new NotosError(`${pkg.name} has no /boot/vmlinuz-*, config-* and System.map-* (found: ${Object.keys(boot).join(", ") || "none"})`, {
+      hint: "boot.kernel.package must name a Debian linux-image package",
+    });
+  }
+  if (versions.size !== 1 || !versions.has(version)) {
+    throw new NotosError(`${pkg.name}: the image is ${version} but the modules are for ${[...versions].join(", ") || "nothing"}`);
+  }
+
+  const index: ModuleIndex = {
+    version,
+    modules: modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    builtin: [...new Set(builtin)].sort(),
+  };
+  const included = modulesClosure(index, wanted);
+  const modulesDir = join(dir, "lib/modules", version);
+  await fs.mkdir(modulesDir, { recursive: true });
+  for (const module of included) {
+    await fs.mkdir(dirname(join(modulesDir, module.file)), { recursive: true });
+    await fs.rename(join(scratch, module.file), join(modulesDir, module.file));
+  }
+  await fs.rm(scratch, { recursive: true });
+  await fs.writeFile(join(modulesDir, "modules.dep"), modulesDep(index, included));
+  await fs.writeFile(join(modulesDir, "modules.alias"), modulesAlias(included));
+  await fs.writeFile(join(modulesDir, "modules.softdep"), modulesSoftdep(included));
+  await fs.writeFile(join(dir, INDEX_FILE), JSON.stringify(index) + "\n");
+  reporter.info(`kernel ${version}: ${index.modules.length} modules indexed, ${included.length} included (${included.map((m) => m.name).join(" ") || "none"})`);
+  return { version, package: pkg.name, modules: included.map((m) => m.name) };
+}
