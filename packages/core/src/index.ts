@@ -26,3 +26,5 @@ export { loadSystem, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_FILE, type 
 export { runTask, systemArgument, type TaskContext } from "./task.js";
 export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from "./roots.js";
 export { writeFileAtomic, replaceDirectory } from "./atomic.js";
+export { listOptions, type OptionDoc } from "./options.js";
+export { runCli, type CliIO } from "./commands.js";

@@ -101,10 +101,18 @@ export function isOptional(schema: AnySchema): boolean {
 
 /** A NixOS-style type name: "string", "integer", "list of string", "attribute set of (submodule)", … */
 export function typeName(schema: AnySchema): string {
-  const outer = defOf(schema);
-  if (outer.type === "nullable" && outer.innerType) return `null or ${typeName(outer.innerType)}`;
+  let nullable = false;
+  for (let w: AnySchema | undefined = schema; w; ) {
+    const d = defOf(w);
+    if (d.type === "nullable") nullable = true;
+    w = WRAPPERS.has(d.type) ? d.innerType : undefined;
+  }
   const s = unwrapSchema(schema);
-  if (s !== schema) return typeName(s);
+  const name = baseTypeName(s);
+  return nullable ? `null or ${name}` : name;
+}
+
+function baseTypeName(s: AnySchema): string {
   const def = defOf(s);
   switch (def.type) {
     case "number":
