@@ -21,6 +21,8 @@ export interface PackageOptions {
   cache?: string;
   /** Parallel downloads (default 4). */
   concurrency?: number;
+  /** Resolve over this index instead of the archive's (tests, or a caller that has one already). */
+  index?: PackageIndex;
 }
 
 export function lockedArchive(config: SystemConfig): LockedArchive {
@@ -36,7 +38,9 @@ export function resolveSet(index: PackageIndex, set: PackageSet): LockedPackage[
   }).map(lockedPackage);
 }
 
-async function openIndex(ctx: BuildContext, sources: SuiteSource[], options: PackageOptions): Promise<PackageIndex> {
+async function openIndex(ctx: BuildContext, sources: SuiteSource[] | undefined, options: PackageOptions): Promise<PackageIndex> {
+  if (options.index) return options.index;
+  sources ??= await suiteSources(ctx.config.debian);
   ctx.reporter.step("reading the Debian package index", ctx.config.debian.suites.join(", "));
   return loadIndex(sources, { cache: options.cache ?? cacheDir(), architecture: ctx.config.debian.architecture, reporter: ctx.reporter });
 }
@@ -114,7 +118,7 @@ export async function lockSystem(ctx: BuildContext, options: PackageOptions & { 
   const stale = [...sets.values()].filter((set) => options.refresh || !lockedSet(before, set, archive));
   const resolved = new Map<string, LockedPackage[]>();
   if (stale.length) {
-    const index = await openIndex(ctx, await suiteSources(ctx.config.debian), options);
+    const index = await openIndex(ctx, undefined, options);
     for (const set of stale) resolved.set(set.name, resolveSet(index, set));
   }
   const oldText = before ? serializeLock(before) : "";
