@@ -38,8 +38,8 @@ export interface RootfsInputs {
 export interface RootfsOptions {
   /** Compressor threads (default: all CPUs); the image does not depend on it. */
   processors?: number;
-  /** argv that runs sqfstar (default ["sqfstar"]). */
-  sqfstar?: readonly string[];
+  /** An argv prefix that runs sqfstar as another user (see `SquashfsOptions.runAs`). */
+  runAs?: readonly string[];
 }
 
 interface RootfsMeta {
@@ -58,10 +58,9 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number {
   return Number(raw);
 }
 
-async function sqfstarVersion(command: readonly string[]): Promise<string> {
-  const [file, ...args] = command;
+async function sqfstarVersion(): Promise<string> {
   try {
-    const { stdout } = await execa(file!, [...args, "-version"]);
+    const { stdout } = await execa("sqfstar", ["-version"]);
     return stdout.split("\n")[0]?.trim() ?? "unknown";
   } catch (error) {
     throw new RootfsError("sqfstar is not available", { hint: "install squashfs-tools ≥ 4.5 (it provides sqfstar); `npm run setup` does", cause: error });
@@ -78,9 +77,8 @@ export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, optio
   reporter.step("fetching packages", `${set.roots.length} roots`);
   const packages = await fetchPackages(ctx, set);
   const epoch = sourceDateEpoch();
-  const command = options.sqfstar ?? ["sqfstar"];
   const compression = config.rootfs.compression;
-  const keyInputs: Record<string, string> = { epoch: String(epoch), sqfstar: await sqfstarVersion(command) };
+  const keyInputs: Record<string, string> = { epoch: String(epoch), sqfstar: await sqfstarVersion() };
   for (const p of packages) keyInputs[`deb:${p.name}`] = p.sha256;
   inputs.layers.forEach((layer, i) => (keyInputs[`layer:${i}:${layer.layerName}`] = layer.digest));
   const key = storeKey({
@@ -99,7 +97,7 @@ export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, optio
     const { size } = await writeSquashfs(root.entries, image, {
       compression,
       epoch,
-      command,
+      ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
       ...(options.processors !== undefined ? { processors: options.processors } : {}),
       onBytes: (done) => reporter.bytes("writing root.squashfs", done),
     });

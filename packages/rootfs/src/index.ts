@@ -19,5 +19,5 @@ export { usrMergeEntry, type PathMapper } from "./usrmerge.js";
 export { compileGlob, globMatcher, pathFilter, type PathMatcher } from "./glob.js";
 export { rootManifest, sizeReport, type RootManifestEntry, type SizeReport, type OriginSize } from "./manifest.js";
 export { tarStream, type TarOptions } from "./tar.js";
-export { writeSquashfs, sqfstarArguments, type SquashfsOptions, type Compression } from "./squashfs.js";
+export { writeSquashfs, sqfstarArguments, sqfstarCommand, type SquashfsOptions, type Compression } from "./squashfs.js";
 export { RootfsError } from "./errors.js";

@@ -1,8 +1,10 @@
 // tar stream → sqfstar → root.squashfs. sqfstar takes owners, modes, setuid
 // bits and device nodes from the tar headers, so this step runs unprivileged.
 // squashfs-tools ≥ 4.4 builds reproducibly by default; the times are pinned
-// explicitly (-mkfs-time, -all-time, -root-time) rather than relying on the
-// environment, so the bytes depend on the tree, the compressor and the epoch.
+// explicitly (-mkfs-time, -all-time, -root-time). sqfstar 4.5.1 also reads
+// SOURCE_DATE_EPOCH but refuses it together with those options ("can't be
+// used at the same time"), so the variable is taken out of its environment:
+// the bytes depend on the tree, the compressor and the epoch passed here.
 import { promises as fs } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -20,10 +22,10 @@ export interface SquashfsOptions {
   /** Compressor threads; the output does not depend on it. Default: sqfstar's choice (all CPUs). */
   processors?: number;
   /**
-   * The command that runs sqfstar, as argv ("sqfstar" by default); a prefix
-   * such as ["setpriv", "--reuid=65534", …, "sqfstar"] runs it as another user.
+   * An argv prefix that runs sqfstar as another user, e.g.
+   * ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"].
    */
-  command?: readonly string[];
+  runAs?: readonly string[];
   /** Called with the number of tar bytes sent so far. */
   onBytes?: (bytes: number) => void;
 }
@@ -48,6 +50,19 @@ export function sqfstarArguments(output: string, options: SquashfsOptions): stri
   ];
 }
 
+/**
+ * How sqfstar is started. sqfstar 4.5.1 ignores -root-uid/-root-gid and gives
+ * the root directory the uid and gid of whoever runs it (every other inode
+ * comes from the tar headers). A non-root build therefore runs it in a user
+ * namespace where it is uid 0 (`unshare --map-root-user`, util-linux): it
+ * gains no privilege there — it only reads stdin and writes the image — and
+ * the image is byte-identical to one built by root.
+ */
+export function sqfstarCommand(runAs: readonly string[] | undefined, uid: number | undefined = process.getuid?.()): string[] {
+  const asRoot = runAs === undefined && uid === 0;
+  return [...(runAs ?? []), ...(asRoot ? [] : ["unshare", "--user", "--map-root-user"]), "sqfstar"];
+}
+
 /** Write the entries (sorted, parents first) as a squashfs image at `output`; nothing is left behind on failure. */
 export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string, options: SquashfsOptions): Promise<{ size: number }> {
   if (!Number.isInteger(options.epoch) || options.epoch < 0 || options.epoch > 0xffffffff) {
@@ -55,8 +70,15 @@ export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string
   }
   // sqfstar appends to nothing and refuses nothing: start from no file.
   await fs.rm(output, { force: true });
-  const [file, ...commandArgs] = options.command ?? ["sqfstar"];
-  const child = execa(file!, [...commandArgs, ...sqfstarArguments(output, options)], { stdin: "pipe", stdout: "pipe", stderr: "pipe", reject: false, buffer: true });
+  const argv = [...sqfstarCommand(options.runAs), ...sqfstarArguments(output, options)];
+  const child = execa(argv[0]!, argv.slice(1), {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    reject: false,
+    buffer: true,
+    env: { SOURCE_DATE_EPOCH: undefined },
+  });
   let sent = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -67,12 +89,18 @@ export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string
   });
   try {
     const [feed, result] = await Promise.allSettled([pipeline(tarStream(entries, { mtime: options.epoch }), count, child.stdin!), child]);
+    // Our own refusal (a tree sqfstar cannot store) is the cause; sqfstar then only sees a cut stream.
+    if (feed.status === "rejected" && feed.reason instanceof RootfsError) throw feed.reason;
     const done = result.status === "fulfilled" ? result.value : undefined;
     if (!done || done.exitCode !== 0 || done.failed) {
       const stderr = typeof done?.stderr === "string" ? done.stderr.trim() : "";
       throw new RootfsError(`sqfstar failed${done?.exitCode !== undefined ? ` (exit ${done.exitCode})` : ""}${stderr ? `: ${stderr}` : ""}`, {
-        hint: done?.code === "ENOENT" || /ENOENT/.test(String(done?.message ?? "")) ? "install squashfs-tools ≥ 4.5 (it provides sqfstar)" : undefined,
-        cause: result.status === "rejected" ? result.reason : undefined,
+        hint: /ENOENT/.test(String(done?.message ?? ""))
+          ? "install squashfs-tools ≥ 4.5 (it provides sqfstar)"
+          : /unshare/.test(stderr)
+            ? "building as a non-root user needs unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or build as root"
+            : undefined,
+        cause: result.status === "rejected" ? result.reason : feed.status === "rejected" ? feed.reason : undefined,
       });
     }
     if (feed.status === "rejected") throw new RootfsError("writing the tar stream to sqfstar failed", { cause: feed.reason });

@@ -6,6 +6,7 @@
 import { Readable } from "node:stream";
 import { pack as tarPack, type Header } from "tar-stream";
 import type { TreeEntry } from "@notos/core";
+import { RootfsError } from "./errors.js";
 
 const TAR_TYPE = {
   file: "file",
@@ -34,6 +35,14 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
   const write = async (): Promise<void> => {
     for (const entry of entries) {
       if (entry.path === "/") continue;
+      if (entry.target !== undefined && Buffer.byteLength(entry.target) > 100) {
+        // Such a target needs a pax `linkpath` record, and sqfstar 4.5.1 strips
+        // a leading "/", "./" or "../" from it: the image would silently point
+        // elsewhere. Refuse instead.
+        throw new RootfsError(`${entry.path}: its link target is longer than 100 bytes (${entry.target.slice(0, 40)}…), which sqfstar 4.5 would store altered`, {
+          hint: "shorten the link target, or leave the path out with rootfs.exclude",
+        });
+      }
       const content = entry.type === "file" ? (entry.content ?? new Uint8Array()) : undefined;
       const header: Partial<Header> & { name: string } = {
         name: entry.path.slice(1),
