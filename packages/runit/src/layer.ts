@@ -1,0 +1,35 @@
+// The runit layer as data: a pure function of the configuration.
+import type { Layer, SystemConfig } from "@notos/core";
+import { stage2InitScript } from "./init.js";
+import { Issues, type Definitions } from "./issues.js";
+import { serviceEntries, validateServices } from "./services.js";
+import { stage1Entries, validateStage1 } from "./stage1.js";
+import { controlEntries } from "./stages.js";
+import { file, withParents } from "./tree.js";
+
+export interface RunitLayerOptions {
+  /** `evalSystem`'s option path → module files map, so errors name the modules. */
+  definitions?: Definitions;
+}
+
+/**
+ * runit's stages, the services, poweroff/reboot/halt and the stage-2 init.
+ * Throws a ConfigError listing every invalid option.
+ */
+export function runitLayer(config: SystemConfig, options: RunitLayerOptions = {}): Layer {
+  const issues = new Issues(options.definitions);
+  validateServices(config, issues);
+  validateStage1(config, issues);
+  const init = config.boot.stage2Init;
+  if (init.split("/").includes("..") || init.endsWith("/")) issues.add(["boot", "stage2Init"], "must be a plain absolute file path");
+  issues.throwIfAny();
+  return {
+    name: "runit",
+    entries: withParents([
+      ...stage1Entries(config),
+      ...controlEntries(config),
+      ...serviceEntries(config.services),
+      file(init, stage2InitScript(), 0o755),
+    ]),
+  };
+}
