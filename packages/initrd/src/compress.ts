@@ -24,20 +24,19 @@ export const compressorCommands: Record<"zstd" | "xz", readonly string[]> = {
 
 /** Write `chunks`, compressed, to `file`. */
 export async function writeCompressed(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, compression: Compression, file: string): Promise<void> {
-  const source = Readable.from(chunks, { objectMode: false });
   switch (compression) {
     case "none":
-      await pipeline(source, createWriteStream(file));
+      await pipeline(Readable.from(chunks, { objectMode: false }), createWriteStream(file));
       return;
     case "gzip":
       // Node's gzip header carries no name and mtime 0: reproducible as is.
-      await pipeline(source, createGzip({ level: zlib.Z_BEST_COMPRESSION, memLevel: 9 }), createWriteStream(file));
+      await pipeline(Readable.from(chunks, { objectMode: false }), createGzip({ level: zlib.Z_BEST_COMPRESSION, memLevel: 9 }), createWriteStream(file));
       return;
     case "zstd":
     case "xz": {
       const [cmd, ...args] = compressorCommands[compression];
       try {
-        await execa(cmd!, args, { stdin: source, stdout: { file }, stderr: "pipe" });
+        await execa(cmd!, args, { stdin: chunks, stdout: { file }, stderr: "pipe" });
       } catch (error) {
         const e = error as { code?: string; stderr?: string; shortMessage?: string };
         if (e.code === "ENOENT") {

@@ -47,7 +47,7 @@ const HEADER_SIZE = 110;
 const TRAILER = "TRAILER!!!";
 const MAX_FIELD = 0xffffffff;
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** The mtime reproducible builds agree on: SOURCE_DATE_EPOCH, else 0. */
 export function defaultMtime(env: NodeJS.ProcessEnv = process.env): number {
@@ -131,7 +131,7 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
       ino = nextIno++;
       inodes.set(groupKey, ino);
     }
-    let data = EMPTY;
+    let data: Uint8Array = EMPTY;
     if (group && group[group.length - 1] === path) data = owner.content ?? EMPTY;
     if (entry.type === "symlink") {
       if (!entry.target) throw new Error(`cpio: symlink ${path} has no target`);

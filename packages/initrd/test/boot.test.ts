@@ -1,0 +1,71 @@
+// Real boots: the Debian kernel and our initrd under QEMU (TCG).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { buildKernel, type KernelArtifact } from "@notos/kernel";
+import { buildInitrd, busyboxFromDeb, kernelCommandLine, type InitrdArtifact } from "../src/index.js";
+import { bootOptions, testContext } from "./context.js";
+import { boot, printkTime } from "./qemu.js";
+import { makeTestRoot, STAGE2_MARKER } from "./rootfs.js";
+
+const ctx = testContext(bootOptions);
+let kernel: KernelArtifact;
+let initrd: InitrdArtifact;
+let root: string;
+
+beforeAll(async () => {
+  kernel = await buildKernel(ctx);
+  initrd = await buildInitrd(ctx, { kernel });
+  const set = systemPackageSets(ctx.config).find((s) => s.name === "initrd")!;
+  const [pkg] = await fetchPackages(ctx, set);
+  root = await makeTestRoot((await busyboxFromDeb(pkg!.file, pkg!.name)).binary, ctx.config.boot.stage2Init);
+}, 600_000);
+
+/** Keep each console log for reading after a failure. */
+function keep(name: string, log: string): void {
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync(`test-results/boot-${name}.log`, log);
+}
+
+describe("boot under QEMU", () => {
+  it("runs stage 1, mounts the squashfs root with an overlay and switches to stage 2", async () => {
+    const result = await boot({ kernel: kernel.image, initrd: initrd.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
+    const log = result.log;
+    keep("switch-root", log);
+    expect(log, log).toContain("<<< notos stage 1 >>>");
+    expect(log).toContain("notos stage 1: loading kernel modules: virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk virtio_console squashfs overlay");
+    expect(log).toMatch(/notos stage 1: waiting for root device \/dev\/vda/);
+    expect(log).toMatch(/notos stage 1: mounting \/dev\/vda \(squashfs\) read-only/);
+    expect(log).toContain("notos stage 1: loading kernel modules: virtio_rng loop");
+    expect(log).toMatch(/notos stage 1: switching to \/usr\/lib\/notos\/stage-2 \(uptime \d+\.\d+ s\)/);
+    expect(log).toContain(`${STAGE2_MARKER} pid=1 `);
+    expect(log).toContain(`${STAGE2_MARKER} root writable: written`);
+    const modules = /NOTOS-TEST-STAGE-2 modules: (.*)/.exec(log)![1]!.trim().split(" ");
+    expect(modules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_pci", "squashfs", "overlay", "virtio_rng", "loop"]));
+    const mounts = /NOTOS-TEST-STAGE-2 mounts: (.*)/.exec(log)![1]!.split(",");
+    expect(mounts).toEqual(expect.arrayContaining(["/ overlay", "/proc proc", "/sys sysfs", "/dev devtmpfs"]));
+    expect(log).not.toContain("FAILED");
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(0);
+
+    const switched = Number(/switching to .* \(uptime (\d+\.\d+) s\)/.exec(log)![1]);
+    const initStart = printkTime(log, /Run \/init as init process/);
+    console.log(`boot: /init at ${initStart} s, switch_root at ${switched} s guest uptime; QEMU ran ${(result.wallMs / 1000).toFixed(1)} s wall`);
+  }, 120_000);
+
+  it("reports a missing root device with the block devices found, and powers off by itself", async () => {
+    // root= on the command line overrides the configured device; /dev/vdb does not exist.
+    const result = await boot({ kernel: kernel.image, initrd: initrd.file, append: `${kernelCommandLine(ctx.config)} root=/dev/vdb`, drive: root, timeoutMs: 90_000 });
+    const log = result.log;
+    keep("no-root", log);
+    expect(log, log).toContain("notos stage 1: kernel");
+    expect(log).toMatch(/root device \/dev\/vdb/);
+    expect(log).toContain("notos stage 1: FAILED: root device /dev/vdb did not appear within 5 s");
+    expect(log).toMatch(/notos stage 1: block devices: .*\bvda\b/);
+    expect(log).toMatch(/notos stage 1: loaded modules: .*\bvirtio_blk\b/);
+    expect(log).toContain("notos stage 1: powering off");
+    expect(log).not.toContain(STAGE2_MARKER);
+    expect(log).not.toMatch(/Kernel panic/);
+    expect(result.timedOut).toBe(false);
+  }, 120_000);
+});

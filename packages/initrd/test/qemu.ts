@@ -1,0 +1,53 @@
+// Boot a kernel + initrd under QEMU (TCG) and collect the serial console.
+import { execa } from "execa";
+
+export interface BootResult {
+  /** The console output, without \r and terminal escape sequences. */
+  log: string;
+  /** QEMU's exit code; undefined when it had to be killed. */
+  exitCode: number | undefined;
+  timedOut: boolean;
+  wallMs: number;
+}
+
+export interface BootOptions {
+  kernel: string;
+  initrd: string;
+  append: string;
+  /** A raw disk image attached read-only as the first virtio disk. */
+  drive?: string;
+  timeoutMs: number;
+}
+
+export async function boot(options: BootOptions): Promise<BootResult> {
+  const args = ["-accel", "tcg", "-m", "512", "-nographic", "-no-reboot", "-kernel", options.kernel, "-initrd", options.initrd, "-append", options.append];
+  if (options.drive) args.push("-drive", `file=${options.drive},if=virtio,format=raw,readonly=on`);
+  const start = Date.now();
+  const run = await execa("qemu-system-x86_64", args, {
+    stdin: "ignore",
+    reject: false,
+    all: true,
+    timeout: options.timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  return {
+    log: String(run.all ?? "")
+      .replace(/\r/g, "")
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
+      .replace(/\x1bc/g, ""),
+    exitCode: run.timedOut ? undefined : run.exitCode,
+    timedOut: run.timedOut,
+    wallMs: Date.now() - start,
+  };
+}
+
+/** The kernel's printk timestamp of the first line matching `pattern`, else undefined. */
+export function printkTime(log: string, pattern: RegExp): number | undefined {
+  for (const line of log.split("\n")) {
+    if (pattern.test(line)) {
+      const m = /^\[\s*(\d+\.\d+)\]/.exec(line);
+      if (m) return Number(m[1]);
+    }
+  }
+  return undefined;
+}
