@@ -101,6 +101,9 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
     finished = true;
   } catch (error) {
     if (subprocess) {
+      // Stop it first: a decompressor still writing to a pipe nobody reads would never exit.
+      raw.destroy();
+      subprocess.kill();
       const result = await subprocess.catch((e: unknown) => e as { stderr?: unknown });
       throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}${result && typeof result === "object" && "stderr" in result && result.stderr ? ` (${String(result.stderr).trim()})` : ""}`, {
         hint: "the file is damaged; delete it from the cache and fetch it again",

@@ -80,6 +80,20 @@ async function downloadOne(pkg: LockedPackage, path: string, options: DownloadOp
   }
 }
 
+// One more try for a transient failure (a reset connection, a corrupted
+// transfer); a file the mirror does not have is final.
+async function withRetry(action: () => Promise<void>, reporter: Reporter, attempts = 2): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      const final = error instanceof DebianError && error.cause instanceof HttpStatusError && error.cause.status === 404;
+      if (final || attempt >= attempts) throw error;
+      reporter.warn(`${(error as Error).message}; trying again`);
+    }
+  }
+}
+
 /**
  * Make every package's verified .deb present in the cache; returns the
  * local paths in the order of `packages`. A cached file that fails the
@@ -117,7 +131,7 @@ export async function downloadDebs(packages: LockedPackage[], options: DownloadO
   const worker = async (): Promise<void> => {
     while (next < missing.length) {
       const i = missing[next++]!;
-      await downloadOne(packages[i]!, paths[i]!, options, onBytes);
+      await withRetry(() => downloadOne(packages[i]!, paths[i]!, options, onBytes), reporter);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, missing.length) }, worker));

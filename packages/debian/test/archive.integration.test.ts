@@ -199,7 +199,7 @@ describe("bad input from the archive or the cache", () => {
         tamper = (path, body) => {
           if (!/\/binary-amd64\/(Packages|by-hash)/.test(path)) return body;
           const copy = Buffer.from(body);
-          copy[copy.length >> 1] ^= 1;
+          copy[copy.length >> 1] = copy[copy.length >> 1]! ^ 1;
           return copy;
         };
         const cache = await mkdtemp(join(tmpdir(), "notos-cache-"));
@@ -233,7 +233,7 @@ describe("bad input from the archive or the cache", () => {
       const original = await readFile(first!.file);
 
       const tampered = Buffer.from(original);
-      tampered[100] ^= 0xff;
+      tampered[100] = tampered[100]! ^ 0xff;
       await writeFile(first!.file, tampered);
       const [second] = await fetchPackages(ctx, set, { cache });
       expect(second!.file).toBe(first!.file);
