@@ -114,7 +114,8 @@ export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSyste
     file,
     dir,
     lockFile: join(dir, LOCK_FILE),
-    storeDir: store ? resolve(dir, store) : join(dir, ".notos", "store"),
+    // One store per repository, so systems in subdirectories share the kernel and packages.
+    storeDir: store ? resolve(dir, store) : join(findRepoRoot(dir) ?? dir, ".notos", "store"),
     definitions,
   };
 }

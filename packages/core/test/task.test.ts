@@ -56,7 +56,7 @@ describe("runTask", () => {
     expect((await run(["--system", "systems/b.ts"])).code).toBe(0);
     expect(readFileSync(join(pkg, "out", "hostname"), "utf8")).toBe("second\n");
     expect(readdirSync(join(pkg, "out"))).toEqual(["hostname"]);
-    expect(readdirSync(join(root, "systems", ".notos", "store"))).toHaveLength(1);
+    expect(readdirSync(join(root, ".notos", "store"))).toHaveLength(1);
 
     writeFileSync(join(root, "systems", "c.ts"), `export default { networking: { hostname: "third" } };\n`);
     expect((await run([], { NOTOS_SYSTEM: "systems/c.ts" })).code).toBe(0);
