@@ -1,0 +1,56 @@
+// base: what every notos system has. The accounts and files Debian's
+// maintainer scripts would have made (base-passwd, libpam-runtime,
+// libpam-modules), a small userland, and networking for QEMU's user network.
+import { mkDefault, type ModuleDefinition } from "@notos/core";
+import { pamCommonFiles } from "./pam.js";
+
+export const basePackages = [
+  "dash", // /bin/sh, which every generated script uses
+  "bash",
+  "coreutils",
+  "util-linux",
+  "mount",
+  "iproute2",
+  "procps",
+  "runit",
+  "findutils",
+  "grep",
+  "sed",
+  "gzip",
+  "tar",
+  "less",
+  "hostname",
+];
+
+export const base: ModuleDefinition = {
+  name: "base",
+  environment: {
+    packages: basePackages,
+    etc: {
+      ...pamCommonFiles,
+      // libpam-modules' postinst creates it; pam_env reads it at every login.
+      environment: { text: "" },
+    },
+  },
+  users: {
+    root: { uid: 0, group: "root", description: "root", home: "/root", createHome: true, shell: mkDefault("/bin/bash") },
+    nobody: { uid: 65534, group: "nogroup", description: "nobody", home: "/nonexistent", shell: "/usr/sbin/nologin" },
+  },
+  // base-passwd's ids for the groups something in a minimal root uses:
+  // tty owns ptys (devpts gid=5), shadow lets unix_chkpwd read /etc/shadow,
+  // utmp owns the login records.
+  groups: {
+    root: { gid: 0 },
+    tty: { gid: 5 },
+    shadow: { gid: 42 },
+    utmp: { gid: 43 },
+    users: { gid: 100 },
+    nogroup: { gid: 65534 },
+  },
+  // QEMU's user-mode network: the guest is 10.0.2.15, the host 10.0.2.2 and
+  // its DNS forwarder 10.0.2.3. Any value of the user's replaces these.
+  networking: {
+    interfaces: mkDefault({ eth0: { address: "10.0.2.15/24", gateway: "10.0.2.2" } }),
+    nameservers: mkDefault(["10.0.2.3"]),
+  },
+};

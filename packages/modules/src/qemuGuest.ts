@@ -1,0 +1,33 @@
+// qemuGuest: a system that boots under QEMU with virtio devices.
+import type { ModuleDefinition } from "@notos/core";
+
+/**
+ * Stage 1's modules in an order that loads under the Debian cloud kernel
+ * (measured): virtio's transport, disk and network (with net_failover's
+ * hidden dependencies), console, entropy, then what mounts the root.
+ */
+export const qemuInitrdModules = [
+  "virtio_pci_legacy_dev",
+  "virtio_pci_modern_dev",
+  "virtio_ring",
+  "virtio",
+  "virtio_pci",
+  "virtio_blk",
+  "failover",
+  "net_failover",
+  "virtio_net",
+  "virtio_console",
+  "virtio_rng",
+  "squashfs",
+  "overlay",
+  "loop",
+];
+
+export const qemuGuest: ModuleDefinition = {
+  name: "qemuGuest",
+  boot: {
+    initrd: { kernelModules: qemuInitrdModules },
+    // The serial port is the console runvm shows and the boot tests read.
+    kernelParams: ["console=ttyS0"],
+  },
+};

@@ -1,0 +1,149 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, NotosError, defineSystem, evalSystem, mkForce, type Module, type TreeEntry } from "@notos/core";
+import { etcLayer } from "@notos/etc";
+import { runitLayer } from "@notos/runit";
+import { autohalt, base, defaultPageTask, nginx, openssh, qemuGuest } from "../src/index.js";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOY6eFprMdIQ9L6AyXCyuVub6ni3MyhfnZfT8h7FBYuY test@notos";
+const text = (e: TreeEntry | undefined) => new TextDecoder().decode(e?.content);
+const find = (entries: TreeEntry[], path: string) => entries.find((e) => e.path === path);
+
+function build(root: Module) {
+  const { config, definitions } = evalSystem(root);
+  return { config, etc: etcLayer(config, { definitions }).entries, runit: runitLayer(config, { definitions }).entries };
+}
+
+describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
+  const system = defineSystem({
+    imports: [base, qemuGuest, openssh({ authorizedKeys: [KEY] }), nginx()],
+    system: { name: "webbox" },
+  });
+  const { config, etc, runit } = build(system);
+
+  it("evaluates to a configuration whose etc and runit layers build", () => {
+    expect(config.environment.packages).toEqual(expect.arrayContaining(["runit", "bash", "dash", "mount", "openssh-server", "nginx-light", "openssl"]));
+    expect(etc.length).toBeGreaterThan(10);
+    expect(runit.length).toBeGreaterThan(10);
+  });
+
+  it("has root with a home, bash and the configured key; sshd and www-data as Debian makes them", () => {
+    expect(text(find(etc, "/etc/passwd"))).toBe(
+      [
+        "root:x:0:0:root:/root:/bin/bash",
+        "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin",
+        "sshd:x:100:65534:sshd privilege separation:/run/sshd:/usr/sbin/nologin",
+        "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
+        "",
+      ].join("\n"),
+    );
+    expect(find(etc, "/root")).toMatchObject({ type: "dir", mode: 0o700, uid: 0 });
+    expect(text(find(etc, "/etc/ssh/authorized_keys.d/root"))).toBe(KEY + "\n");
+    expect(text(find(etc, "/etc/shadow"))).toMatch(/^root:!:/);
+    expect(find(etc, "/etc/shadow")).toMatchObject({ mode: 0o640, gid: 42 });
+  });
+
+  it("configures QEMU's user network and the serial console", () => {
+    expect(config.networking.interfaces).toEqual({ eth0: { dhcp: false, address: "10.0.2.15/24", gateway: "10.0.2.2" } });
+    expect(text(find(etc, "/etc/resolv.conf"))).toContain("nameserver 10.0.2.3\n");
+    expect(config.boot.kernelParams).toEqual(["console=ttyS0"]);
+    expect(config.boot.initrd.kernelModules.slice(0, 5)).toEqual(["virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_ring", "virtio", "virtio_pci"]);
+    expect(config.boot.initrd.kernelModules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_net", "net_failover", "squashfs", "overlay", "loop"]));
+    expect(config.qemu.forwards.map((f) => `${f.host}->${f.guest}`)).toEqual(["2222->22", "9080->80", "9443->443"]);
+  });
+
+  it("configures sshd for keys only, with the host key made at boot", () => {
+    const sshd = text(find(etc, "/etc/ssh/sshd_config"));
+    for (const line of [
+      "PermitRootLogin prohibit-password",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "HostKey /etc/ssh/ssh_host_ed25519_key",
+      "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u",
+    ]) {
+      expect(sshd).toContain(line + "\n");
+    }
+    expect(sshd.match(/^HostKey /gm)).toHaveLength(1);
+    expect(etc.some((e) => e.path.startsWith("/etc/ssh/ssh_host_"))).toBe(false);
+    expect(text(find(runit, "/etc/runit/stage-1.d/sshd-host-key"))).toContain("ssh-keygen -q -t ed25519 -N '' -C '' -f /etc/ssh/ssh_host_ed25519_key");
+    expect(text(find(runit, "/etc/runit/1"))).toContain("chown 0:0 /run/sshd");
+    expect(text(find(runit, "/etc/sv/sshd/run"))).toContain("exec /usr/sbin/sshd -D -e\n");
+    expect(text(find(etc, "/etc/pam.d/common-account"))).toContain("pam_unix.so");
+  });
+
+  it("runs nginx in the foreground with its directories and a certificate made at boot", () => {
+    expect(text(find(runit, "/etc/sv/nginx/run"))).toContain("exec /usr/sbin/nginx -g 'daemon off;'\n");
+    const conf = text(find(etc, "/etc/nginx/nginx.conf"));
+    expect(conf).toContain("listen 80 default_server;");
+    expect(conf).toContain("listen 443 ssl default_server;");
+    expect(conf).toContain("ssl_certificate_key /var/lib/notos/tls/nginx.key;");
+    const one = text(find(runit, "/etc/runit/1"));
+    expect(one).toContain("mkdir -p /var/log/nginx\n");
+    expect(one).toContain("mkdir -p /var/lib/nginx\n");
+    expect(text(find(runit, "/etc/runit/stage-1.d/nginx-tls"))).toContain("openssl req -x509");
+    expect(etc.concat(runit).some((e) => /PRIVATE KEY/.test(text(e)))).toBe(false);
+  });
+
+  it("runs the stage-1 tasks in name order", () => {
+    const one = text(find(runit, "/etc/runit/1"));
+    expect([...one.matchAll(/^task (\S+)$/gm)].map((m) => m[1])).toEqual(["nginx-page", "nginx-tls", "sshd-host-key"]);
+  });
+});
+
+describe("the nginx default page task", () => {
+  it("writes a page naming the system from os-release", () => {
+    const dir = mkdtempSync(join(tmpdir(), "notos-page-"));
+    writeFileSync(join(dir, "os-release"), 'IMAGE_ID="webbox"\nIMAGE_VERSION="1.0 <beta>"\n');
+    const task = defaultPageTask.replaceAll("/etc/os-release", join(dir, "os-release")).replaceAll("/run/notos/www", join(dir, "www"));
+    const r = spawnSync("sh", ["-e", "-c", task], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, "www", "index.html"), "utf8");
+    expect(page).toContain("<h1>webbox</h1>");
+    expect(page).toContain("(version 1.0 &lt;beta&gt;)");
+  });
+});
+
+describe("overriding and options", () => {
+  it("lets a user replace the QEMU network defaults and sshd_config", () => {
+    const { config, etc } = build(
+      defineSystem({
+        imports: [base, openssh({ port: 2200, passwordAuthentication: true })],
+        networking: { interfaces: { eth0: { dhcp: true } }, nameservers: ["1.1.1.1"] },
+        users: { root: { shell: "/bin/sh" } },
+      }),
+    );
+    expect(config.networking.interfaces).toEqual({ eth0: { dhcp: true } });
+    expect(config.networking.nameservers).toEqual(["1.1.1.1"]);
+    expect(config.users["root"]!.shell).toBe("/bin/sh");
+    expect(config.qemu.forwards).toEqual([expect.objectContaining({ host: 2222, guest: 2200 })]);
+    expect(text(find(etc, "/etc/ssh/sshd_config"))).toContain("Port 2200\n");
+    expect(text(find(etc, "/etc/ssh/sshd_config"))).toContain("PasswordAuthentication yes\n");
+
+    const custom = build(defineSystem({ imports: [base, openssh()], environment: { etc: { "ssh/sshd_config": { text: "Port 22\n" } } } }));
+    expect(text(find(custom.etc, "/etc/ssh/sshd_config"))).toBe("Port 22\n");
+    const forced = build(defineSystem({ imports: [base, openssh()], users: { sshd: { uid: mkForce(150) } } }));
+    expect(forced.config.users["sshd"]!.uid).toBe(150);
+  });
+
+  it("autohalt powers off after the delay", () => {
+    const { runit } = build(defineSystem({ imports: [base, autohalt({ delay: 3 })] }));
+    expect(text(find(runit, "/etc/sv/autohalt/run"))).toContain("sleep 3\nexec /usr/sbin/poweroff\n");
+    expect(() => autohalt({ delay: -1 })).toThrow(NotosError);
+    expect(() => openssh({ port: 70000 })).toThrow(/port number/);
+  });
+
+  it("names the module and option when a module's key is bad", () => {
+    try {
+      build(defineSystem({ imports: [base, openssh({ authorizedKeys: ["ssh-ed25519 AAAA"] })] }));
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issue = (error as ConfigError).issues[0]!;
+      expect(issue.path).toBe("users.root.authorizedKeys[0]");
+      expect(issue.files).toContain('module "openssh"');
+    }
+  });
+});
