@@ -1,0 +1,139 @@
+// The not-os experience, checked on a real boot under QEMU (TCG): stages in
+// order, ssh with a key (and no password), nginx over http and https,
+// runit supervision, a screenshot, and poweroff.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TLS_DIR } from "@notos/modules";
+import { Machine } from "@notos/qemu";
+import { buildTestSystem, type TestSystem } from "./system.ts";
+
+let system: TestSystem;
+let machine: Machine;
+
+beforeAll(async () => {
+  system = await buildTestSystem();
+  machine = new Machine({ dist: system.dist, config: system.config, accel: "tcg", consoleLog: join(system.dist, "..", "console.log") });
+  await machine.start();
+  await machine.waitForShell(180_000);
+}, 1_200_000);
+
+afterAll(() => machine?.kill());
+
+describe("the default system", () => {
+  it("boots through stage 1, switch_root, stage 2 and runit stages 1 and 2, in order", async () => {
+    await machine.waitForConsole(/enter stage: \/etc\/runit\/2/, 60_000);
+    const text = machine.consoleText();
+    const marks = [
+      /<<< notos stage 1 >>>/,
+      /switch_root/,
+      /<<< notos stage 2 >>>/,
+      /enter stage: \/etc\/runit\/1/,
+      /leave stage: \/etc\/runit\/1/,
+      /enter stage: \/etc\/runit\/2/,
+    ].map((re) => {
+      const m = re.exec(text);
+      expect(m, `console shows ${re}`).not.toBeNull();
+      return m!.index;
+    });
+    expect([...marks].sort((a, b) => a - b)).toEqual(marks);
+  });
+
+  it("lets root in over ssh with the configured key, and refuses a password", async () => {
+    await machine.waitForService("sshd");
+    const ok = await waitForSsh();
+    expect(ok.stdout.trim()).toBe("root notos");
+
+    const password = await execa(
+      "ssh",
+      [
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+        "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive",
+        "-p", String(machine.forwardedPort(22)), "root@127.0.0.1", "true",
+      ],
+      { reject: false, stdin: "ignore", timeout: 60_000 },
+    );
+    expect(password.exitCode).toBe(255);
+    expect(password.stderr).toMatch(/Permission denied \(publickey\)/);
+  });
+
+  it("serves the default page over http and over TLS with the certificate made at first boot", async () => {
+    await machine.waitForService("nginx");
+    const http = await curl(`http://127.0.0.1:${machine.forwardedPort(80)}/`);
+    expect(http).toMatch(/notos/);
+
+    const https = await execa("curl", ["-ksSfv", "--max-time", "20", `https://127.0.0.1:${machine.forwardedPort(443)}/`], { reject: false });
+    expect(https.exitCode).toBe(0);
+    expect(https.stdout).toBe(http);
+    // The certificate was generated in this VM: its fingerprint matches the guest's file.
+    expect(https.stderr).toMatch(/SSL connection using/);
+    const served = await execa("sh", ["-c", `openssl s_client -connect 127.0.0.1:${machine.forwardedPort(443)} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`]);
+    const generated = await machine.succeed(`openssl x509 -in ${TLS_DIR}/nginx.crt -noout -fingerprint -sha256`);
+    expect(served.stdout.trim()).toMatch(/Fingerprint=/);
+    expect(served.stdout.trim()).toBe(generated.trim());
+  });
+
+  it("has runit restart nginx when it is killed", async () => {
+    const before = await mainPid("nginx");
+    await machine.succeed(`kill -9 ${before}`);
+    const after = await waitFor(async () => {
+      const pid = await mainPid("nginx").catch(() => 0);
+      return pid && pid !== before ? pid : undefined;
+    }, 30_000);
+    expect(after).not.toBe(before);
+    expect(await curl(`http://127.0.0.1:${machine.forwardedPort(80)}/`)).toMatch(/notos/);
+  });
+
+  it("takes a screenshot of the VGA console as a PNG", async () => {
+    const file = join(system.dist, "..", "screen.png");
+    await machine.screenshot(file);
+    const png = readFileSync(file);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.subarray(12, 16).toString("latin1")).toBe("IHDR");
+    expect(png.readUInt32BE(16)).toBeGreaterThan(0);
+  });
+
+  it("powers off through runit stage 3, and QEMU exits with status 0", async () => {
+    const code = await machine.shutdown(90_000);
+    expect(code).toBe(0);
+    const text = machine.consoleText();
+    expect(text).toMatch(/enter stage: \/etc\/runit\/3/);
+  });
+});
+
+async function waitForSsh() {
+  return waitFor(async () => {
+    const r = await machine.ssh("echo $(id -un) $(hostname)", { key: system.key, timeoutMs: 30_000 });
+    return r.status === 0 ? r : undefined;
+  }, 90_000);
+}
+
+async function curl(url: string): Promise<string> {
+  return waitFor(async () => {
+    const r = await execa("curl", ["-sSf", "--max-time", "20", url], { reject: false });
+    return r.exitCode === 0 ? String(r.stdout) : undefined;
+  }, 60_000);
+}
+
+async function mainPid(service: string): Promise<number> {
+  const status = await machine.succeed(`sv status ${service}`);
+  const m = /^run: [^:]+: \(pid (\d+)\)/.exec(status.trim());
+  if (!m) throw new Error(`${service} is not running: ${status}`);
+  return Number(m[1]);
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== 0) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
