@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// notos-qemu: the launcher side of notos from the command line.
+//   runvm [--system FILE]                      print the runvm script of the system
+//   assemble --kernel K --initrd I --rootfs R --command-line TEXT --out DIR [--system FILE]
+//                                              write a dist directory from built artifacts
+//   probe-kvm --kernel K                       print "kvm" or "tcg"
+import { parseArgs } from "node:util";
+import { formatError, loadSystem, NotosError } from "@notos/core";
+import { accelProbe } from "./accel.js";
+import { assembleDist } from "./dist.js";
+import { runvmScript } from "./runvm.js";
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      system: { type: "string" },
+      kernel: { type: "string" },
+      initrd: { type: "string" },
+      rootfs: { type: "string" },
+      "command-line": { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const system = () => loadSystem(values.system !== undefined ? { file: values.system } : {});
+  const need = (name: keyof typeof values): string => {
+    const v = values[name];
+    if (v === undefined) throw new NotosError(`${command} needs --${name}`, { code: "USAGE" });
+    return v;
+  };
+  switch (command) {
+    case "runvm":
+      process.stdout.write(runvmScript((await system()).config));
+      return;
+    case "assemble": {
+      const files = await assembleDist(need("out"), {
+        kernel: need("kernel"),
+        initrd: need("initrd"),
+        rootfs: need("rootfs"),
+        commandLine: need("command-line"),
+        config: (await system()).config,
+      });
+      process.stdout.write(`dist: ${files.runvm}\n`);
+      return;
+    }
+    case "probe-kvm":
+      process.stdout.write(`${await accelProbe({ kernel: need("kernel") })}\n`);
+      return;
+    default:
+      throw new NotosError(`unknown command ${command ?? "(none)"}`, { code: "USAGE", hint: "commands: runvm, assemble, probe-kvm" });
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(formatError(error) + "\n");
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+// The guest side of the test driver: a root shell on the virtio console hvc0,
+// supervised by runit (restarted if it dies). Import this module into a
+// system that a Machine should drive; never into a production image: it is
+// an unauthenticated root shell for whoever holds QEMU's chardev.
+import { defineModule } from "@notos/core";
+
+/**
+ * The run script of the test shell. The terminal goes raw and silent: no
+ * echo (the driver's frames are not mirrored back), no \n → \r\n, no line
+ * length limit, no signal characters.
+ */
+export const TEST_SHELL_RUN = `exec </dev/hvc0 >/dev/hvc0 2>&1
+stty raw -echo
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb PS1= PS2=
+cd /
+exec /bin/sh`;
+
+export const testInstrumentation = defineModule({
+  name: "testInstrumentation",
+  boot: { initrd: { kernelModules: ["virtio_console"] } },
+  // sh and stty, whatever else the system leaves out.
+  environment: { packages: ["dash", "coreutils"] },
+  services: { "test-shell": { run: TEST_SHELL_RUN } },
+});

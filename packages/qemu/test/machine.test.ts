@@ -1,0 +1,104 @@
+// Machine against a real QEMU (TCG) booting the real kernel and a tiny busybox initrd.
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemSchema } from "@notos/core";
+import { Machine, liveQemuPids, killAllMachines, MachineError } from "../src/index.js";
+import { GUEST_HTTP_PORT, GUEST_PAGE, READY_MARKER, tinyGuest } from "./helpers/guest.js";
+
+const config = systemSchema.parse({
+  system: { name: "tiny" },
+  qemu: { memory: 256, accel: "tcg", forwards: [{ host: 18080, guest: GUEST_HTTP_PORT }] },
+});
+
+let machine: Machine;
+let work: string;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  const { files } = await tinyGuest();
+  work = await mkdtemp(join(tmpdir(), "notos-qemu-machine-test-"));
+  machine = new Machine({ files, config, consoleLog: join(work, "console.log") });
+  const t0 = Date.now();
+  await machine.start();
+  await machine.waitForConsole(/\S/, 60_000);
+  timings.firstConsoleLine = Date.now() - t0;
+  await machine.waitForShell(120_000);
+  timings.shellReady = Date.now() - t0;
+}, 600_000);
+
+afterAll(async () => {
+  killAllMachines();
+  console.log(`tiny guest under TCG: first console line ${timings.firstConsoleLine} ms, hvc0 shell ready ${timings.shellReady} ms after start()`);
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("Machine with a tiny guest", () => {
+  it("sees the guest's ready marker on the serial console, stripped of \\r", async () => {
+    await machine.waitForConsole(new RegExp(READY_MARKER), 60_000);
+    expect(machine.consoleText()).toContain("Linux version");
+    expect(machine.consoleText()).not.toContain("\r");
+    const log = await readFile(join(work, "console.log"), "utf8");
+    expect(log).toMatch(/^\[\s*\d+\.\d{3}\] /m);
+  });
+
+  it("runs commands: stdout exactly, exit status propagated", async () => {
+    expect(await machine.succeed("echo hi")).toBe("hi\n");
+    expect(await machine.execute("exit 42")).toEqual({ status: 42, stdout: "" });
+    await machine.fail("false");
+    expect(await machine.succeed("printf 'no newline'")).toBe("no newline");
+    expect(await machine.succeed(`printf '%s\\n' "it's" 'a "quoted" $HOME'`)).toBe(`it's\na "quoted" $HOME\n`);
+    const lines = await machine.succeed("seq 1 2000");
+    expect(lines.split("\n")).toHaveLength(2001);
+    expect(await machine.succeed("id -u")).toBe("0\n");
+  });
+
+  it("keeps stdin away from commands, sends stderr to the console", async () => {
+    expect(await machine.succeed("cat; echo after")).toBe("after\n");
+    expect(await machine.succeed("echo to-stderr-marker >&2; echo out")).toBe("out\n");
+    await machine.waitForConsole(/to-stderr-marker/, 10_000);
+  });
+
+  it("fails with the console tail when a command fails", async () => {
+    const error = await machine.succeed("echo boom; exit 3").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MachineError);
+    expect((error as MachineError).message).toMatch(/exit status 3/);
+    expect((error as MachineError).consoleTail).toContain(READY_MARKER);
+    await expect(machine.fail("true")).rejects.toThrow(/should have failed/);
+  });
+
+  it("waits for a port inside the guest and reaches it through the forward", async () => {
+    await machine.waitForOpenPort(GUEST_HTTP_PORT, 30_000);
+    await expect(machine.waitForOpenPort(9, 2_000)).rejects.toThrow(/did not succeed/);
+    const port = machine.forwardedPort(GUEST_HTTP_PORT);
+    expect(port).not.toBe(18080); // remapped to a free port
+    const { stdout } = await execa("curl", ["-fsS", "--max-time", "20", `http://127.0.0.1:${port}/`]);
+    expect(stdout + "\n").toBe(GUEST_PAGE);
+  });
+
+  it("waits until a command succeeds", async () => {
+    await machine.succeed("rm -f /tmp/flag; (sleep 2; touch /tmp/flag) >/dev/null 2>&1 &");
+    await machine.waitUntilSucceeds("test -e /tmp/flag", 30_000);
+  });
+
+  it("takes a PNG screenshot", async () => {
+    const file = join(work, "screen.png");
+    await machine.screenshot(file);
+    const png = await readFile(file);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.subarray(12, 16).toString("latin1")).toBe("IHDR");
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(640);
+    expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(400);
+  });
+
+  it("shuts down: QEMU exits by itself with status 0", async () => {
+    const pid = machine.pid!;
+    expect(liveQemuPids()).toContain(pid);
+    expect(await machine.shutdown(60_000)).toBe(0);
+    expect(machine.isRunning).toBe(false);
+    expect(liveQemuPids()).not.toContain(pid);
+    await expect(machine.succeed("true")).rejects.toThrow(/not running/);
+  }, 90_000);
+});
