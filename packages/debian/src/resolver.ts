@@ -73,8 +73,14 @@ export function closeMatches(index: PackageIndex, name: string, limit = 5): stri
     if (score > 3 && (candidate.includes(name) || (name.length >= 4 && name.includes(candidate)))) score = 3 + Math.abs(candidate.length - name.length) / 100;
     if (score <= 3.5) scored.push([score, candidate]);
   }
+  // Ties go to the longer shared prefix ("nginx-lite" → "nginx-light" before "nginx-core").
+  const prefix = (c: string): number => {
+    let i = 0;
+    while (i < c.length && c[i] === name[i]) i++;
+    return i;
+  };
   return scored
-    .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+    .sort((a, b) => a[0] - b[0] || prefix(b[1]) - prefix(a[1]) || (a[1] < b[1] ? -1 : 1))
     .slice(0, limit)
     .map(([, n]) => n);
 }
@@ -135,7 +141,7 @@ export function resolve(index: PackageIndex, roots: string[], options: ResolveOp
     if (found.length === 0) {
       const close = closeMatches(index, relation.name);
       throw new DebianError(`unknown Debian package "${root}"`, {
-        hint: close.length ? `did you mean ${close.map((n) => `"${n}"`).join(", ")}?` : "check the name with `apt-cache search` or at packages.debian.org",
+        hint: close.length ? `did you mean ${close.map((n) => `"${n}"`).join(", ")}?` : "check the name with `apt-cache search <word>`",
       });
     }
     add(pick(found, selected, avoid));

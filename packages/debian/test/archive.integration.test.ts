@@ -134,7 +134,7 @@ describe("the real archive", () => {
       const ctx = await context();
       const error = await rejection(fetchPackages(ctx, { name: "rootfs", roots: ["nginx-lite"], dependencies: "all" }, { cache: await mkdtemp(join(tmpdir(), "notos-cache-")) }));
       expect(error.message).toBe('unknown Debian package "nginx-lite"');
-      expect(error.hint).toContain('"nginx-light"');
+      expect(error.hint).toMatch(/^did you mean "nginx-light"/);
       expect(await readLock(ctx.lockFile)).toBeUndefined();
     },
     LONG,
