@@ -38,7 +38,8 @@ export const ROOT_LINKS: readonly RootEntry[] = [
   link("/sbin", "usr/sbin"),
   link("/lib", "usr/lib"),
   link("/lib64", "usr/lib64"),
-  // base-files' compatibility links; daemons still write pid files and locks there.
+  // base-files' postinst turns its /var/run and /var/lock directories into
+  // these links; daemons still write pid files and locks there.
   link("/var/run", "/run"),
   link("/var/lock", "/run/lock"),
 ];
@@ -59,7 +60,8 @@ export const ALTERNATIVES: readonly { path: string; candidates: readonly string[
 const OPTIONAL_ROOT_LINKS: readonly RootEntry[] = [link("/lib32", "usr/lib32"), link("/libx32", "usr/libx32")];
 
 export function addSkeleton(tree: RootTree): void {
-  for (const entry of [...SKELETON_DIRS, ...ROOT_LINKS]) tree.addDefault(entry);
+  for (const entry of SKELETON_DIRS) tree.addDefault(entry);
+  for (const entry of ROOT_LINKS) tree.replaceEmptyDir(entry);
   for (const entry of OPTIONAL_ROOT_LINKS) {
     if (tree.get(`/usr${entry.path}`)?.type === "dir") tree.addDefault(entry);
   }

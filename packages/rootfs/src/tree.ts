@@ -4,7 +4,7 @@
 import type { Layer, TreeEntry } from "@notos/core";
 import { RootfsError } from "./errors.js";
 import type { PathMatcher } from "./glob.js";
-import { ancestors, comparePaths } from "./paths.js";
+import { ancestors, comparePaths, resolveTarget } from "./paths.js";
 import { usrMergeEntry, type PathMapper } from "./usrmerge.js";
 
 /** An entry of the root: where it came from and, when it replaced another origin's entry, whose. */
@@ -37,6 +37,8 @@ export class RootTree {
   readonly #entries = new Map<string, RootEntry>();
   /** Directories the filters left out; restored when a kept path lies below one (`/usr/share/doc/x/copyright`). */
   readonly #droppedDirs = new Map<string, RootEntry>();
+  /** Non-directory package paths the filters left out: links into them are left out too. */
+  readonly #droppedFiles = new Set<string>();
   /** Contested paths with a configured winner that has not been seen yet: path → winner. */
   readonly #pendingWinners = new Map<string, { winner: string; contenders: Set<string> }>();
   readonly #conflicts: Map<string, string>;
@@ -94,7 +96,8 @@ export class RootTree {
 
   #addPackageEntry(name: string, entry: RootEntry): void {
     if (!this.options.keep(entry.path)) {
-      if (entry.type === "dir" && !this.#droppedDirs.has(entry.path)) this.#droppedDirs.set(entry.path, entry);
+      if (entry.type !== "dir") this.#droppedFiles.add(entry.path);
+      else if (!this.#droppedDirs.has(entry.path)) this.#droppedDirs.set(entry.path, entry);
       return;
     }
     const existing = this.#entries.get(entry.path);
@@ -140,6 +143,26 @@ export class RootTree {
     }
   }
 
+  /**
+   * Put a link where a package may ship an empty directory: base-files ships
+   * /var/run and /var/lock as directories and its postinst turns them into
+   * links to /run. A directory with entries below it stays an error.
+   */
+  replaceEmptyDir(entry: RootEntry): void {
+    const existing = this.#entries.get(entry.path);
+    if (existing?.type === "dir" && this.names(entry.path).length === 0) {
+      this.#kinds.set(entry.origin, this.#kinds.get(entry.origin) ?? "skeleton");
+      this.#entries.set(entry.path, { ...entry, overrides: existing.origin });
+      return;
+    }
+    if (existing?.type === "dir") {
+      throw new RootfsError(`${entry.path} must be a link to ${entry.target ?? "?"}, but ${existing.origin} ships ${this.names(entry.path).map((n) => `${entry.path}/${n}`).join(", ")} below it`, {
+        hint: `leave those paths out with rootfs.exclude ("${entry.path}/**")`,
+      });
+    }
+    this.addDefault(entry);
+  }
+
   /** A layer on top: it may replace anything; what it replaced is recorded in `overrides`. */
   addLayer(layer: Layer): void {
     this.#kinds.set(layer.name, "layer");
@@ -180,6 +203,13 @@ export class RootTree {
           hint: `name one of ${[...contenders].sort().join(", ")} in rootfs.conflicts["${path}"]`,
         });
       }
+    }
+    // A package link to a left-out file (runit's /etc/runit/README → its
+    // README in /usr/share/doc) would dangle: leave the link out as well.
+    for (const [path, entry] of this.#entries) {
+      if (entry.type !== "symlink" || entry.target === undefined || this.#kinds.get(entry.origin) !== "package") continue;
+      const target = this.options.mapPath(resolveTarget(path, entry.target));
+      if (this.#droppedFiles.has(target) && !this.#entries.has(target)) this.#entries.delete(path);
     }
     const all = new Map(this.#entries);
     for (const entry of this.#entries.values()) {

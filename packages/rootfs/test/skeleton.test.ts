@@ -37,6 +37,13 @@ describe("skeleton", () => {
     expect(r.get("/var/run")).toMatchObject({ type: "symlink", target: "/run" });
   });
 
+  it("turns base-files' empty /var/run and /var/lock directories into links, as its postinst does", () => {
+    const r = root({ "base-files": [dir("/var"), dir("/var/run"), dir("/var/lock", 0o1777)] });
+    expect(r.get("/var/run")).toMatchObject({ type: "symlink", target: "/run", overrides: "base-files" });
+    expect(r.get("/var/lock")).toMatchObject({ type: "symlink", target: "/run/lock" });
+    expect(() => root({ odd: [dir("/var/run"), file("/var/run/x.pid", "1")] })).toThrow(/\/var\/run must be a link to \/run, but odd ships \/var\/run\/x.pid below it/);
+  });
+
   it("keeps a package's own directory metadata", () => {
     expect(mode(root({ base: [dir("/var/log", 0o2775, 0, 4)] }).get("/var/log"))).toBe("dir 2775 0:4");
   });

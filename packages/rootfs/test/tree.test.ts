@@ -97,6 +97,16 @@ describe("filters", () => {
     ]);
   });
 
+  it("leaves out package links that point to a left-out file", () => {
+    const root = build({
+      runit: [dir("/etc"), dir("/etc/runit"), symlink("/etc/runit/README", "/usr/share/doc/runit/README-flagfiles"), file("/usr/share/doc/runit/README-flagfiles", "…")],
+      other: [symlink("/etc/kept", "../usr/share/doc/runit/copyright"), file("/usr/share/doc/runit/copyright", "©")],
+    });
+    expect(root.has("/etc/runit/README")).toBe(false);
+    expect(root.get("/etc/kept")?.type).toBe("symlink");
+    expect(root.get("/etc/runit")?.type).toBe("dir");
+  });
+
   it("never filters layers", () => {
     const root = build({}, [{ name: "docs", entries: [file("/usr/share/man/man1/x.1", "x")] }]);
     expect(root.get("/usr/share/man/man1/x.1")?.origin).toBe("docs");
