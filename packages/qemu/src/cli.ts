@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // notos-qemu: the launcher side of notos from the command line.
+//   dist [--system FILE]                       build the system; write dist/ beside the configuration and out/runvm
 //   runvm [--system FILE]                      print the runvm script of the system
 //   assemble --kernel K --initrd I --rootfs R --command-line TEXT --out DIR [--system FILE]
 //                                              write a dist directory from built artifacts
 //   probe-kvm --kernel K                       print "kvm" or "tcg"
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatError, loadSystem, NotosError } from "@notos/core";
+import { formatError, loadSystem, NotosError, runTask } from "@notos/core";
 import { accelProbe } from "./accel.js";
 import { assembleDist } from "./dist.js";
 import { runvmScript } from "./runvm.js";
+import { buildDist } from "./system.js";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -30,6 +34,21 @@ async function main(argv: string[]): Promise<void> {
     return v;
   };
   switch (command) {
+    case "dist":
+      // runTask loads the system (--system / NOTOS_SYSTEM), reports, records GC roots and writes out/.
+      let built: import("@notos/core").SystemConfig | undefined;
+      return runTask(
+        "qemu",
+        async (ctx) => {
+          built = ctx.config;
+          const { artifacts } = await buildDist(ctx, join(ctx.system.dir, "dist"), { definitions: ctx.system.definitions });
+          process.stdout.write(`dist: ${join(ctx.system.dir, "dist")}\n`);
+          return Object.values(artifacts);
+        },
+        async (_artifacts, out) => {
+          await writeFile(join(out, "runvm"), runvmScript(built!), { mode: 0o755 });
+        },
+      );
     case "runvm":
       process.stdout.write(runvmScript((await system()).config));
       return;
