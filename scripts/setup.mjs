@@ -24,6 +24,7 @@ const hostTools = [
   { need: "cpio", pkg: "cpio", why: "checks initrd archives in tests" },
   { need: "bsdtar", pkg: "libarchive-tools", why: "checks initrd archives in tests" },
   { need: "curl", pkg: "curl", why: "talks to nginx in the boot tests" },
+  { need: "shellcheck", pkg: "shellcheck", why: "checks the generated runit scripts in tests" },
   { need: "openssl", pkg: "openssl", why: "checks the VM's TLS certificate in the boot tests" },
 ];
 
