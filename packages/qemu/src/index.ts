@@ -8,6 +8,8 @@ export { accelProbe, accelFromEnv, resolveAccel } from "./accel.js";
 export type { AccelProbeOptions } from "./accel.js";
 export { assembleDist } from "./dist.js";
 export type { DistInputs } from "./dist.js";
+export { buildSystem, buildDist } from "./system.js";
+export type { SystemArtifacts, BuildSystemOptions } from "./system.js";
 export { Machine, listeningCommand } from "./machine.js";
 export type { MachineOptions, ExitStatus, SshOptions, SshResult, ExecResult } from "./machine.js";
 export { killAllMachines, liveQemuPids } from "./live.js";
