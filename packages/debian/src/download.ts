@@ -23,6 +23,8 @@ export interface DownloadOptions {
   missingHint?: string;
 }
 
+const IDLE_MS = 60_000;
+
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(createReadStream(path), hash);
@@ -44,10 +46,18 @@ async function downloadOne(pkg: LockedPackage, path: string, options: DownloadOp
   const uri = options.uris.get(pkg.suite);
   if (!uri) throw new DebianError(`${pkg.name} is locked from suite ${pkg.suite}, which debian.suites does not list`, { hint: options.missingHint });
   const url = `${uri}/${pkg.filename}`;
+  // A stalled transfer (no byte for a minute) is aborted rather than left hanging.
+  const controller = new AbortController();
+  let idle = setTimeout(() => controller.abort(new Error("no data for 60 s")), IDLE_MS);
+  const alive = (): void => {
+    clearTimeout(idle);
+    idle = setTimeout(() => controller.abort(new Error("no data for 60 s")), IDLE_MS);
+  };
   let response: Response;
   try {
-    response = await httpGet(url);
+    response = await httpGet(url, controller.signal);
   } catch (error) {
+    clearTimeout(idle);
     if (error instanceof HttpStatusError && error.status === 404) {
       throw new DebianError(`${pkg.name} ${pkg.version} (${pkg.suite}) is no longer on the mirror (${url}: 404)`, {
         hint: options.missingHint ?? "the archive moved on; resolve again",
@@ -62,6 +72,7 @@ async function downloadOne(pkg: LockedPackage, path: string, options: DownloadOp
   try {
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     body.on("data", (chunk: Uint8Array) => {
+      alive();
       hash.update(chunk);
       size += chunk.byteLength;
       onBytes(chunk.byteLength);
@@ -76,7 +87,10 @@ async function downloadOne(pkg: LockedPackage, path: string, options: DownloadOp
     await fs.rename(tmp, path);
   } catch (error) {
     await fs.rm(tmp, { force: true });
-    throw error;
+    if (error instanceof DebianError) throw error;
+    throw new DebianError(`GET ${url}: ${(error as Error).message}`, { hint: "check the network and the mirror", cause: error });
+  } finally {
+    clearTimeout(idle);
   }
 }
 

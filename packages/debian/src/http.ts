@@ -10,10 +10,13 @@ export class HttpStatusError extends DebianError {
   }
 }
 
-export async function httpGet(url: string): Promise<Response> {
+/** Index files are small: a whole transfer that takes longer than this has stalled. */
+const FETCH_TIMEOUT_MS = 300_000;
+
+export async function httpGet(url: string, signal?: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, signal ? { signal } : {});
   } catch (error) {
     throw new DebianError(`GET ${url}: ${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause: Error }).cause.message})` : ""}`, {
       hint: "check the network and the mirror (debian.mirror / NOTOS_DEBIAN_MIRROR)",
@@ -28,6 +31,11 @@ export async function httpGet(url: string): Promise<Response> {
 }
 
 export async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await httpGet(url);
-  return new Uint8Array(await response.arrayBuffer());
+  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+  const response = await httpGet(url, signal);
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new DebianError(`GET ${url}: ${(error as Error).message}`, { hint: "check the network and the mirror", cause: error });
+  }
 }
