@@ -67,7 +67,7 @@ export async function buildInitrd(ctx: BuildContext, inputs: { kernel: KernelArt
     await writeCompressed(cpioChunks(records), compression, file);
     await fs.writeFile(join(dir, INIT_FILE), init);
     const size = (await fs.stat(file)).size;
-    reporter.info(`initrd: ${records.length} entries, ${size} bytes (${compression}), ${applets.applets.length} busybox applets (${applets.appletSource})`);
+    reporter.info(`${records.length} entries, ${size} bytes (${compression}), ${applets.applets.length} busybox applets (${applets.appletSource})`);
     return { compression, size, entries: records.length, appletSource: applets.appletSource };
   });
   if (entry.cached) reporter.step("cached", `${entry.meta.size} bytes, ${entry.meta.compression}`);

@@ -1,27 +1,18 @@
 #!/usr/bin/env node
-// `node dist/cli.js dist [OUT]`: build the configured system's kernel and
-// initrd and write OUT/initrd (default `out/`), for the turbo `dist` task.
-import { resolve } from "node:path";
-import { Store, createReporter, formatError, loadSystem } from "@notos/core";
+// `node dist/cli.js dist [--system FILE]`: the turbo `dist` task. Builds the
+// configured system's kernel and initrd (no-ops when the store has them)
+// and writes ./out/initrd.
+import { NotosError, runTask } from "@notos/core";
 import { buildKernel } from "@notos/kernel";
 import { buildInitrd } from "./build.js";
 import { writeInitrdOutputs } from "./outputs.js";
 
-async function main(argv: string[]): Promise<void> {
-  const [command, out = "out"] = argv;
-  if (command !== "dist") {
-    throw Object.assign(new Error(`unknown command ${JSON.stringify(command ?? "")}`), { hint: "usage: notos-initrd dist [OUT]" });
-  }
-  const system = await loadSystem();
-  const reporter = createReporter({ builder: "initrd" });
-  const ctx = { config: system.config, store: new Store(system.storeDir), lockFile: system.lockFile, reporter };
-  const kernel = await buildKernel(ctx);
-  const initrd = await buildInitrd(ctx, { kernel });
-  await writeInitrdOutputs(initrd, resolve(out));
-  reporter.info(`wrote ${out}/initrd: ${initrd.size} bytes, ${initrd.compression}, ${initrd.entries} entries`);
+if (process.argv[2] !== "dist") {
+  process.stderr.write(`error: ${new NotosError("usage: notos-initrd dist [--system FILE]").message}\n`);
+  process.exit(1);
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(formatError(error) + "\n");
-  process.exitCode = 1;
-});
+await runTask(
+  "initrd",
+  async (ctx) => buildInitrd(ctx, { kernel: await buildKernel(ctx) }),
+  async ([initrd], out) => writeInitrdOutputs(initrd!, out),
+);

@@ -150,6 +150,6 @@ async function extractKernel(dir: string, pkg: FetchedPackage, wanted: string[],
   await fs.writeFile(join(modulesDir, "modules.alias"), modulesAlias(included));
   await fs.writeFile(join(modulesDir, "modules.softdep"), modulesSoftdep(included));
   await fs.writeFile(join(dir, INDEX_FILE), JSON.stringify(index) + "\n");
-  reporter.info(`kernel ${version}: ${index.modules.length} modules indexed, ${included.length} included (${included.map((m) => m.name).join(" ") || "none"})`);
+  reporter.info(`${version}: ${index.modules.length} modules indexed, ${included.length} included (${included.map((m) => m.name).join(" ") || "none"})`);
   return { version, package: pkg.name, modules: included.map((m) => m.name) };
 }

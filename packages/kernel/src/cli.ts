@@ -1,24 +1,13 @@
 #!/usr/bin/env node
-// `node dist/cli.js dist [OUT]`: build the configured system's kernel and
-// write it to OUT (default `out/`), for the turbo `dist` task.
-import { resolve } from "node:path";
-import { Store, createReporter, formatError, loadSystem } from "@notos/core";
+// `node dist/cli.js dist [--system FILE]`: the turbo `dist` task. Builds the
+// configured system's kernel (a no-op when the store has it) and writes
+// bzImage, config, System.map and lib/modules/<version>/ to ./out.
+import { NotosError, runTask } from "@notos/core";
 import { buildKernel } from "./build.js";
 import { writeKernelOutputs } from "./outputs.js";
 
-async function main(argv: string[]): Promise<void> {
-  const [command, out = "out"] = argv;
-  if (command !== "dist") {
-    throw Object.assign(new Error(`unknown command ${JSON.stringify(command ?? "")}`), { hint: "usage: notos-kernel dist [OUT]" });
-  }
-  const system = await loadSystem();
-  const reporter = createReporter({ builder: "kernel" });
-  const artifact = await buildKernel({ config: system.config, store: new Store(system.storeDir), lockFile: system.lockFile, reporter });
-  await writeKernelOutputs(artifact, resolve(out));
-  reporter.info(`wrote ${out}/: bzImage, config, System.map, lib/modules/${artifact.version} (${artifact.modules.length} modules)`);
+if (process.argv[2] !== "dist") {
+  process.stderr.write(`error: ${new NotosError("usage: notos-kernel dist [--system FILE]").message}\n`);
+  process.exit(1);
 }
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(formatError(error) + "\n");
-  process.exitCode = 1;
-});
+await runTask("kernel", buildKernel, async ([kernel], out) => writeKernelOutputs(kernel!, out));
