@@ -34,7 +34,8 @@ export function sameDefinition(a: SetDefinition, b: SetDefinition): boolean {
 
 export function systemPackageSets(config: SystemConfig): PackageSet[] {
   return [
-    { name: "rootfs", roots: [...config.environment.packages], dependencies: "all", recommends: config.rootfs.recommends },
+    // Modules add packages in import order and may repeat one: the set is what matters, not the order.
+    { name: "rootfs", roots: [...new Set(config.environment.packages)].sort(), dependencies: "all", recommends: config.rootfs.recommends },
     // The kernel option may name a metapackage: follow it to the real linux-image-* package, nothing else.
     { name: "kernel", roots: [config.boot.kernel.package], dependencies: { only: "^linux-image-" } },
     { name: "initrd", roots: [config.boot.initrd.busyboxPackage], dependencies: "none" },
