@@ -1,0 +1,59 @@
+// The real etc and runit layers on a real root: what @notos/etc and
+// @notos/runit make must survive the merge with its owners and modes.
+import { promises as fs } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Store, silentReporter, systemSchema, type BuildContext } from "@notos/core";
+import { buildEtc } from "@notos/etc";
+import { buildRunit } from "@notos/runit";
+import { buildRootfs, type RootfsArtifact } from "../src/build.js";
+import type { RootManifestEntry } from "../src/manifest.js";
+import { describe as show, listImage, type Listed } from "./unsquashfs.js";
+
+let work: string;
+let artifact: RootfsArtifact;
+let listed: Map<string, Listed>;
+let manifest: Map<string, RootManifestEntry>;
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(join(tmpdir(), "rootfs-layers-"));
+  const config = systemSchema.parse({
+    environment: { packages: ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"] },
+    users: {
+      root: { uid: 0, group: "root", home: "/root", shell: "/bin/bash", authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm6TEfb2vKkqvYtBpWsqd0wV3VRkESTz3CcD1Ntx4qI test"] },
+      sshd: { uid: 100, group: "nogroup", home: "/run/sshd" },
+    },
+    groups: { root: { gid: 0 }, shadow: { gid: 42 }, nogroup: { gid: 65534 } },
+    services: { sshd: { run: "exec /usr/sbin/sshd -D -e" } },
+  });
+  const ctx: BuildContext = { config, store: new Store(join(work, "store")), lockFile: join(work, "notos.lock.json"), reporter: silentReporter };
+  const layers = [await buildEtc(ctx), await buildRunit(ctx)];
+  artifact = await buildRootfs(ctx, { layers });
+  listed = await listImage(artifact.image);
+  manifest = new Map((JSON.parse(await fs.readFile(artifact.manifest, "utf8")) as RootManifestEntry[]).map((e) => [e.path, e]));
+}, 900_000);
+
+afterAll(async () => {
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+describe("a real root with the etc and runit layers", () => {
+  it("has the accounts of the etc layer with Debian's modes", () => {
+    expect(show(listed.get("/etc/passwd"))).toBe("-rw-r--r-- 0/0");
+    expect(show(listed.get("/etc/shadow"))).toBe("-rw-r----- 0/42");
+    expect(manifest.get("/etc/passwd")?.origin).toBe("etc");
+    expect(show(listed.get("/root"))).toMatch(/^drwx------ 0\/0/);
+  });
+
+  it("has the sshd service of the runit layer, executable", () => {
+    expect(show(listed.get("/etc/sv/sshd/run"))).toBe("-rwxr-xr-x 0/0");
+    expect(manifest.get("/etc/sv/sshd/run")?.origin).toBe("runit");
+  });
+
+  it("records where a layer replaced a package or skeleton file", () => {
+    const overridden = [...manifest.values()].filter((e) => e.overrides !== undefined).map((e) => `${e.path} ${e.origin}<${e.overrides}`);
+    expect(overridden).toContain("/etc/shells etc<skeleton");
+    expect([...listed.keys()].filter((p) => /^\/etc\/ssh\/ssh_host_.*_key$/.test(p))).toEqual([]);
+  });
+});
