@@ -6,7 +6,7 @@
 // private temporary directory.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
@@ -183,8 +183,7 @@ export class Machine {
     });
 
     try {
-      await this.waitForSocket(qmpPath, 15_000);
-      this.qmp = await QmpClient.connect(qmpPath);
+      this.qmp = await this.connectQmp(qmpPath, 15_000);
     } catch (e) {
       this.kill();
       await this.waitForExit(5_000).catch(() => undefined);
@@ -193,16 +192,17 @@ export class Machine {
     this.log(`QEMU running (pid ${child.pid})`);
   }
 
-  private async waitForSocket(path: string, timeoutMs: number): Promise<void> {
+  /** Connect to QMP, retrying while QEMU has not yet created the socket or not yet listens on it. */
+  private async connectQmp(path: string, timeoutMs: number): Promise<QmpClient> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.exitStatus) throw new QemuError(`QEMU exited at once (${this.describeExit(this.exitStatus)})`);
       try {
-        if ((await stat(path)).isSocket()) return;
-      } catch {
-        // not yet
+        return await QmpClient.connect(path);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if ((code !== "ENOENT" && code !== "ECONNREFUSED") || Date.now() > deadline) throw e;
       }
-      if (Date.now() > deadline) throw new QemuError(`no QMP socket after ${timeoutMs} ms`);
       await sleep(20);
     }
   }
