@@ -27,7 +27,7 @@ describe("the default system", () => {
     const text = machine.consoleText();
     const marks = [
       /<<< notos stage 1 >>>/,
-      /switch_root/,
+      /notos stage 1: switching to \/usr\/lib\/notos\/stage-2/,
       /<<< notos stage 2 >>>/,
       /enter stage: \/etc\/runit\/1/,
       /leave stage: \/etc\/runit\/1/,
