@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fetchPackages, systemPackageSets } from "@notos/debian";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, busyboxFromDeb, kernelCommandLine, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, busyboxFromDeb, kernelCommandLine, type Compression, type InitrdArtifact } from "../src/index.js";
 import { bootOptions, testContext } from "./context.js";
-import { boot, printkTime } from "./qemu.js";
+import { boot, bootAndType, printkTime } from "./qemu.js";
 import { makeTestRoot, STAGE2_MARKER } from "./rootfs.js";
 
 const ctx = testContext(bootOptions);
@@ -67,5 +67,29 @@ describe("boot under QEMU", () => {
     expect(log).not.toContain(STAGE2_MARKER);
     expect(log).not.toMatch(/Kernel panic/);
     expect(result.timedOut).toBe(false);
+  }, 120_000);
+
+  it("starts the emergency shell with notos.shell, and powers off when it ends", async () => {
+    const result = await bootAndType(
+      { kernel: kernel.image, initrd: initrd.file, append: `${kernelCommandLine(ctx.config)} root=/dev/vdb notos.shell`, timeoutMs: 90_000 },
+      "starting the emergency shell",
+      "echo SHELL-SAYS-$((6 * 7)) on $(readlink /proc/self/fd/0)\nexit\n",
+    );
+    keep("shell", result.log);
+    expect(result.log, result.log).toContain("notos stage 1: FAILED: root device /dev/vdb did not appear within 5 s");
+    expect(result.log).toMatch(/SHELL-SAYS-42 on \/dev\/ttyS0/);
+    expect(result.log).toContain("notos stage 1: powering off");
+    expect(result.timedOut).toBe(false);
+  }, 120_000);
+
+  it.each(["gzip", "xz", "none"] satisfies Compression[])("the kernel unpacks a %s initrd and reaches stage 2", async (compression) => {
+    const options = { ...bootOptions, boot: { ...bootOptions.boot, initrd: { ...bootOptions.boot.initrd, compression } } };
+    const other = await buildInitrd(testContext(options), { kernel });
+    expect(other.compression).toBe(compression);
+    const result = await boot({ kernel: kernel.image, initrd: other.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
+    keep(`compression-${compression}`, result.log);
+    expect(result.log, result.log).toContain(`${STAGE2_MARKER} pid=1 `);
+    expect(result.log).not.toMatch(/Initramfs unpacking failed|Kernel panic/);
+    expect(result.exitCode).toBe(0);
   }, 120_000);
 });

@@ -19,26 +19,48 @@ export interface BootOptions {
   timeoutMs: number;
 }
 
-export async function boot(options: BootOptions): Promise<BootResult> {
+function qemuArgs(options: BootOptions): string[] {
   const args = ["-accel", "tcg", "-m", "512", "-nographic", "-no-reboot", "-kernel", options.kernel, "-initrd", options.initrd, "-append", options.append];
   if (options.drive) args.push("-drive", `file=${options.drive},if=virtio,format=raw,readonly=on`);
+  return args;
+}
+
+function clean(text: string): string {
+  return text
+    .replace(/\r/g, "")
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
+    .replace(/\x1bc/g, "");
+}
+
+/** Boot with stdin from /dev/null and wait for QEMU to exit (or kill it at the timeout). */
+export async function boot(options: BootOptions): Promise<BootResult> {
   const start = Date.now();
-  const run = await execa("qemu-system-x86_64", args, {
+  const run = await execa("qemu-system-x86_64", qemuArgs(options), {
     stdin: "ignore",
     reject: false,
     all: true,
     timeout: options.timeoutMs,
     killSignal: "SIGKILL",
   });
-  return {
-    log: String(run.all ?? "")
-      .replace(/\r/g, "")
-      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
-      .replace(/\x1bc/g, ""),
-    exitCode: run.timedOut ? undefined : run.exitCode,
-    timedOut: run.timedOut,
-    wallMs: Date.now() - start,
-  };
+  return { log: clean(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
+}
+
+/** Boot and type `input` on the serial console once the output contains `prompt`. */
+export async function bootAndType(options: BootOptions, prompt: string, input: string): Promise<BootResult> {
+  const start = Date.now();
+  const child = execa("qemu-system-x86_64", qemuArgs(options), { stdin: "pipe", reject: false, all: true, timeout: options.timeoutMs, killSignal: "SIGKILL" });
+  let seen = "";
+  let typed = false;
+  child.all!.on("data", (chunk: Buffer) => {
+    seen += chunk.toString("latin1");
+    if (!typed && clean(seen).includes(prompt)) {
+      typed = true;
+      // Give the shell a moment to start reading the console.
+      setTimeout(() => child.stdin!.write(input), 1500);
+    }
+  });
+  const run = await child;
+  return { log: clean(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
 }
 
 /** The kernel's printk timestamp of the first line matching `pattern`, else undefined. */
