@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // notos-qemu: the launcher side of notos from the command line.
-//   dist [--system FILE]                       build the system; write dist/ beside the configuration and out/runvm
+//   dist [--system FILE]                       build the system; write dist/ at the repository root and out/runvm
 //   runvm [--system FILE]                      print the runvm script of the system
 //   assemble --kernel K --initrd I --rootfs R --command-line TEXT --out DIR [--system FILE]
 //                                              write a dist directory from built artifacts
 //   probe-kvm --kernel K                       print "kvm" or "tcg"
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { formatError, loadSystem, NotosError, runTask } from "@notos/core";
+import { findRepoRoot, formatError, loadSystem, NotosError, runTask } from "@notos/core";
 import { accelProbe } from "./accel.js";
 import { assembleDist } from "./dist.js";
 import { runvmScript } from "./runvm.js";
@@ -41,8 +41,10 @@ async function main(argv: string[]): Promise<void> {
         "qemu",
         async (ctx) => {
           built = ctx.config;
-          const { artifacts } = await buildDist(ctx, join(ctx.system.dir, "dist"), { definitions: ctx.system.definitions });
-          process.stdout.write(`dist: ${join(ctx.system.dir, "dist")}\n`);
+          // dist/ sits at the repository root whichever system is built, where turbo caches it.
+          const distDir = join(findRepoRoot(ctx.system.dir) ?? ctx.system.dir, "dist");
+          const { artifacts } = await buildDist(ctx, distDir, { definitions: ctx.system.definitions });
+          process.stdout.write(`dist: ${relative(process.cwd(), distDir) || "."}\n`);
           return Object.values(artifacts);
         },
         async (_artifacts, out) => {
