@@ -151,7 +151,15 @@ export const systemSchema = z.strictObject({
       compression: z.enum(["xz", "zstd", "gzip"]).default("xz").describe("squashfs compressor of root.squashfs."),
       exclude: z
         .array(z.string())
-        .default(["/usr/share/doc/**", "/usr/share/man/**", "/usr/share/info/**", "/usr/share/locale/**", "/usr/share/lintian/**"])
+        .default([
+          "/usr/share/doc/**",
+          "/usr/share/man/**",
+          "/usr/share/info/**",
+          "/usr/share/locale/**",
+          "/usr/share/lintian/**",
+          // glibc's iconv converters (8 MB): only iconv to legacy charsets needs them.
+          "/usr/lib/*/gconv/**",
+        ])
         .describe("Glob patterns of package paths left out of the root."),
       include: z.array(z.string()).default(["/usr/share/doc/*/copyright"]).describe("Glob patterns kept even when `exclude` matches them."),
       conflicts: z
