@@ -30,8 +30,8 @@ function keep(name: string, log: string): void {
 describe("boot under QEMU", () => {
   it("runs stage 1, mounts the squashfs root with an overlay and switches to stage 2", async () => {
     const result = await boot({ kernel: kernel.image, initrd: initrd.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
-    const log = result.log;
-    keep("switch-root", log);
+    const log = result.output;
+    keep("switch-root", result.log);
     expect(log, log).toContain("<<< notos stage 1 >>>");
     expect(log).toContain("notos stage 1: loading kernel modules: virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk virtio_console squashfs overlay");
     expect(log).toMatch(/notos stage 1: waiting for root device \/dev\/vda/);
@@ -49,15 +49,15 @@ describe("boot under QEMU", () => {
     expect(result.exitCode).toBe(0);
 
     const switched = Number(/switching to .* \(uptime (\d+\.\d+) s\)/.exec(log)![1]);
-    const initStart = printkTime(log, /Run \/init as init process/);
+    const initStart = printkTime(result.log, /Run \/init as init process/);
     console.log(`boot: /init at ${initStart} s, switch_root at ${switched} s guest uptime; QEMU ran ${(result.wallMs / 1000).toFixed(1)} s wall`);
   }, 120_000);
 
   it("reports a missing root device with the block devices found, and powers off by itself", async () => {
     // root= on the command line overrides the configured device; /dev/vdb does not exist.
     const result = await boot({ kernel: kernel.image, initrd: initrd.file, append: `${kernelCommandLine(ctx.config)} root=/dev/vdb`, drive: root, timeoutMs: 90_000 });
-    const log = result.log;
-    keep("no-root", log);
+    const log = result.output;
+    keep("no-root", result.log);
     expect(log, log).toContain("notos stage 1: kernel");
     expect(log).toMatch(/root device \/dev\/vdb/);
     expect(log).toContain("notos stage 1: FAILED: root device /dev/vdb did not appear within 5 s");
@@ -65,7 +65,7 @@ describe("boot under QEMU", () => {
     expect(log).toMatch(/notos stage 1: loaded modules: .*\bvirtio_blk\b/);
     expect(log).toContain("notos stage 1: powering off");
     expect(log).not.toContain(STAGE2_MARKER);
-    expect(log).not.toMatch(/Kernel panic/);
+    expect(result.log).not.toMatch(/Kernel panic/);
     expect(result.timedOut).toBe(false);
   }, 120_000);
 
@@ -76,9 +76,9 @@ describe("boot under QEMU", () => {
       "echo SHELL-SAYS-$((6 * 7)) on $(readlink /proc/self/fd/0)\nexit\n",
     );
     keep("shell", result.log);
-    expect(result.log, result.log).toContain("notos stage 1: FAILED: root device /dev/vdb did not appear within 5 s");
-    expect(result.log).toMatch(/SHELL-SAYS-42 on \/dev\/ttyS0/);
-    expect(result.log).toContain("notos stage 1: powering off");
+    expect(result.output, result.log).toContain("notos stage 1: FAILED: root device /dev/vdb did not appear within 5 s");
+    expect(result.output).toMatch(/SHELL-SAYS-42 on \/dev\/ttyS0/);
+    expect(result.output).toContain("notos stage 1: powering off");
     expect(result.timedOut).toBe(false);
   }, 120_000);
 
@@ -88,7 +88,7 @@ describe("boot under QEMU", () => {
     expect(other.compression).toBe(compression);
     const result = await boot({ kernel: kernel.image, initrd: other.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
     keep(`compression-${compression}`, result.log);
-    expect(result.log, result.log).toContain(`${STAGE2_MARKER} pid=1 `);
+    expect(result.output, result.log).toContain(`${STAGE2_MARKER} pid=1 `);
     expect(result.log).not.toMatch(/Initramfs unpacking failed|Kernel panic/);
     expect(result.exitCode).toBe(0);
   }, 120_000);

@@ -4,6 +4,12 @@ import { execa } from "execa";
 export interface BootResult {
   /** The console output, without \r and terminal escape sequences. */
   log: string;
+  /**
+   * The log without kernel messages. The kernel writes printk lines to the
+   * serial port in between the tty's buffered output, even in the middle of
+   * a line; removing them rejoins the lines the guest's programs wrote.
+   */
+  output: string;
   /** QEMU's exit code; undefined when it had to be killed. */
   exitCode: number | undefined;
   timedOut: boolean;
@@ -25,6 +31,11 @@ function qemuArgs(options: BootOptions): string[] {
   return args;
 }
 
+function logs(raw: string): { log: string; output: string } {
+  const log = clean(raw);
+  return { log, output: log.replace(/\[\s*\d+\.\d+\] [^\n]*\n/g, "") };
+}
+
 function clean(text: string): string {
   return text
     .replace(/\r/g, "")
@@ -42,7 +53,7 @@ export async function boot(options: BootOptions): Promise<BootResult> {
     timeout: options.timeoutMs,
     killSignal: "SIGKILL",
   });
-  return { log: clean(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
+  return { ...logs(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
 }
 
 /** Boot and type `input` on the serial console once the output contains `prompt`. */
@@ -60,7 +71,7 @@ export async function bootAndType(options: BootOptions, prompt: string, input: s
     }
   });
   const run = await child;
-  return { log: clean(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
+  return { ...logs(String(run.all ?? "")), exitCode: run.timedOut ? undefined : run.exitCode, timedOut: run.timedOut, wallMs: Date.now() - start };
 }
 
 /** The kernel's printk timestamp of the first line matching `pattern`, else undefined. */
