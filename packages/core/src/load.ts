@@ -1,7 +1,7 @@
 // Finding and loading `notos.config.ts`: TypeScript on Node 20 without a
 // build step (jiti), then evaluation. Turbo runs tasks inside package
 // directories, so relative names are also tried from the repository root.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { createJiti } from "jiti";
 import { NotosError, displayFile } from "./errors.js";
@@ -34,11 +34,21 @@ export interface LoadedSystem {
   definitions: Map<string, string[]>;
 }
 
-/** The nearest directory at or above `from` holding turbo.json or .git. */
+/** The nearest directory at or above `from` holding the root turbo.json or .git. */
 export function findRepoRoot(from: string): string | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "turbo.json")) || existsSync(join(dir, ".git"))) return dir;
+    if (isRootTurboJson(join(dir, "turbo.json")) || existsSync(join(dir, ".git"))) return dir;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+// A package's own turbo.json `extends` the root one; only the root's counts.
+function isRootTurboJson(file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    return !("extends" in (JSON.parse(readFileSync(file, "utf8")) as object));
+  } catch {
+    return true;
   }
 }
 

@@ -111,6 +111,12 @@ export function generateStage1(config: SystemConfig, kernel: Stage1Kernel): stri
     add(`overlay_device=${q(initrd.overlay.device)}`);
     wait("overlay_device", "overlay device");
     add(
+      // A new disk (runvm creates it sparse) is all zeros: give it a file system
+      // once. A device with anything on it is never formatted.
+      'if [ -z "$(dd if="$overlay_device" bs=4096 count=1 2>/dev/null | tr -d \'\\000\')" ]; then',
+      '  log "formatting the blank overlay device $overlay_device (ext2, mounted by the ext4 driver)"',
+      '  mke2fs -L notos-overlay "$overlay_device" >/dev/null || fail "formatting the overlay device $overlay_device"',
+      "fi",
       'log "mounting the persistent overlay device $overlay_device on /upper"',
       'mount -t ext4 "$overlay_device" /upper || fail "mounting the persistent overlay device $overlay_device (ext4)"',
     );

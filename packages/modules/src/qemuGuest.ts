@@ -28,6 +28,7 @@ export const qemuGuest: ModuleDefinition = {
   boot: {
     initrd: { kernelModules: qemuInitrdModules },
     // The serial port is the console runvm shows and the boot tests read.
-    kernelParams: ["console=ttyS0"],
+    // panic=1: a kernel panic reboots, and QEMU (-no-reboot) exits instead of hanging.
+    kernelParams: ["console=ttyS0", "panic=1"],
   },
 };
