@@ -28,3 +28,5 @@ export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from 
 export { writeFileAtomic, replaceDirectory } from "./atomic.js";
 export { listOptions, type OptionDoc } from "./options.js";
 export { runCli, type CliIO } from "./commands.js";
+export * from "./entries.js";
+export * from "./issues.js";

@@ -1,7 +1,7 @@
 // The entries of `environment.etc`: text, a copied host file, or a symlink.
 import { readFileSync } from "node:fs";
 import type { EtcEntry, PathSegment, TreeEntry } from "@notos/core";
-import type { Issues } from "./issues.js";
+import type { IssueCollector } from "@notos/core";
 import { parseMode } from "./mode.js";
 import { file, symlink } from "./tree.js";
 
@@ -21,7 +21,7 @@ export function etcPathProblem(key: string): string | undefined {
   return undefined;
 }
 
-export function etcFileEntry(key: string, entry: EtcEntry, read: ReadSource, issues: Issues): TreeEntry | undefined {
+export function etcFileEntry(key: string, entry: EtcEntry, read: ReadSource, issues: IssueCollector): TreeEntry | undefined {
   const at = (...p: PathSegment[]): PathSegment[] => ["environment", "etc", key, ...p];
   const pathProblem = etcPathProblem(key);
   if (pathProblem) {

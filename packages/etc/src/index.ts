@@ -3,4 +3,4 @@ export { buildEtc, etcConfigSlice, ETC_BUILDER_VERSION, type BuildEtcOptions } f
 export { sshKeyProblem } from "./sshKeys.js";
 export { etcPathProblem, type ReadSource } from "./files.js";
 export { AUTHORIZED_KEYS_DIR } from "./users.js";
-export type { Definitions } from "./issues.js";
+export type { Definitions } from "@notos/core";

@@ -2,7 +2,7 @@
 // bytes of `source` files, which the caller may supply).
 import type { Layer, SystemConfig, TreeEntry } from "@notos/core";
 import { etcFileEntry, readHostFile, type ReadSource } from "./files.js";
-import { Issues, type Definitions } from "./issues.js";
+import { IssueCollector, type Definitions } from "@notos/core";
 import { networkEntries, validateNetworking } from "./network.js";
 import { nsswitch, osRelease, profile, shells, validateVariables } from "./system.js";
 import { withParents } from "./tree.js";
@@ -22,7 +22,7 @@ export interface EtcLayerOptions {
  * Throws a ConfigError listing every invalid option.
  */
 export function etcLayer(config: SystemConfig, options: EtcLayerOptions = {}): Layer {
-  const issues = new Issues(options.definitions);
+  const issues = new IssueCollector(options.definitions);
   validateAccounts(config.users, config.groups, issues);
   validateNetworking(config.networking, issues);
   validateVariables(config.environment.variables, issues);

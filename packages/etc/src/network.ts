@@ -1,11 +1,11 @@
 // /etc/hostname, /etc/hosts and /etc/resolv.conf from `networking`.
 import type { SystemConfig, TreeEntry } from "@notos/core";
-import type { Issues } from "./issues.js";
+import type { IssueCollector } from "@notos/core";
 import { file } from "./tree.js";
 
 type Networking = SystemConfig["networking"];
 
-export function validateNetworking(net: Networking, issues: Issues): void {
+export function validateNetworking(net: Networking, issues: IssueCollector): void {
   net.nameservers.forEach((ns, i) => {
     if (!/^[0-9a-fA-F.:]+$/.test(ns)) issues.add(["networking", "nameservers", i], `"${ns}" is not an IP address`);
   });

@@ -2,7 +2,7 @@
 // and the shells' maintainer scripts would have written: os-release, profile,
 // nsswitch.conf, shells.
 import type { SystemConfig, TreeEntry } from "@notos/core";
-import type { Issues } from "./issues.js";
+import type { IssueCollector } from "@notos/core";
 import { file } from "./tree.js";
 
 /** A value for os-release (a shell-compatible assignment): double-quoted, with \ " $ ` escaped. */
@@ -27,7 +27,7 @@ export function osRelease(system: SystemConfig["system"]): TreeEntry {
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function validateVariables(variables: Record<string, string>, issues: Issues): void {
+export function validateVariables(variables: Record<string, string>, issues: IssueCollector): void {
   for (const name of Object.keys(variables)) {
     if (!VARIABLE.test(name)) issues.add(["environment", "variables", name], `"${name}" is not a shell variable name`);
   }

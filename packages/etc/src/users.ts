@@ -1,7 +1,7 @@
 // /etc/passwd, group, shadow and gshadow from `users` and `groups`: what
 // base-passwd and adduser would have written had maintainer scripts run.
 import type { PathSegment, SystemConfig, TreeEntry } from "@notos/core";
-import type { Issues } from "./issues.js";
+import type { IssueCollector } from "@notos/core";
 import { sshKeyProblem } from "./sshKeys.js";
 import { dir, file } from "./tree.js";
 
@@ -14,7 +14,7 @@ const byId = <T>(id: (x: T) => number) => (a: [string, T], b: [string, T]) => id
 /** Where sshd finds each user's keys (its AuthorizedKeysFile names this directory). */
 export const AUTHORIZED_KEYS_DIR = "/etc/ssh/authorized_keys.d";
 
-export function validateAccounts(users: Users, groups: Groups, issues: Issues): void {
+export function validateAccounts(users: Users, groups: Groups, issues: IssueCollector): void {
   const uids = new Map<number, string>();
   for (const [name, user] of Object.entries(users)) {
     const at = (...p: PathSegment[]): PathSegment[] => ["users", name, ...p];

@@ -2,7 +2,7 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { layerManifest, storeKey, writeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
-import type { Definitions } from "./issues.js";
+import type { Definitions } from "@notos/core";
 import { runitLayer } from "./layer.js";
 
 /** Bump when the layer changes for the same configuration. */

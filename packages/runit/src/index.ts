@@ -4,4 +4,4 @@ export { stage1Script, STAGE1_TASKS_DIR, UDHCPC_SCRIPT } from "./stage1.js";
 export { stage2Script, stage3Script } from "./stages.js";
 export { stage2InitScript, RUNIT } from "./init.js";
 export { SV_DIR, SERVICE_DIR, SUPERVISE_DIR } from "./services.js";
-export type { Definitions } from "./issues.js";
+export type { Definitions } from "@notos/core";

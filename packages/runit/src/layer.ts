@@ -1,7 +1,7 @@
 // The runit layer as data: a pure function of the configuration.
 import type { Layer, SystemConfig } from "@notos/core";
 import { stage2InitScript } from "./init.js";
-import { Issues, type Definitions } from "./issues.js";
+import { IssueCollector, type Definitions } from "@notos/core";
 import { serviceEntries, validateServices } from "./services.js";
 import { stage1Entries, validateStage1 } from "./stage1.js";
 import { controlEntries } from "./stages.js";
@@ -17,7 +17,7 @@ export interface RunitLayerOptions {
  * Throws a ConfigError listing every invalid option.
  */
 export function runitLayer(config: SystemConfig, options: RunitLayerOptions = {}): Layer {
-  const issues = new Issues(options.definitions);
+  const issues = new IssueCollector(options.definitions);
   validateServices(config, issues);
   validateStage1(config, issues);
   const init = config.boot.stage2Init;

@@ -1,6 +1,6 @@
 // /etc/runit/1: what the system does once at boot before services start.
 import type { NetworkInterface, PathSegment, SystemConfig, TreeEntry } from "@notos/core";
-import type { Issues } from "./issues.js";
+import type { IssueCollector } from "@notos/core";
 import { superviseNames, SUPERVISE_DIR } from "./services.js";
 import { script, shellQuote, userText } from "./shell.js";
 import { file } from "./tree.js";
@@ -23,7 +23,7 @@ function gidOf(config: SystemConfig, group: string): number | undefined {
   return group === "root" ? 0 : config.groups[group]?.gid;
 }
 
-export function validateStage1(config: SystemConfig, issues: Issues): void {
+export function validateStage1(config: SystemConfig, issues: IssueCollector): void {
   for (const [name, iface] of Object.entries(config.networking.interfaces)) {
     const at = (...p: PathSegment[]): PathSegment[] => ["networking", "interfaces", name, ...p];
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/.test(name)) issues.add(at(), `"${name}" is not a network interface name`);

@@ -1,12 +1,13 @@
 // Validation problems are collected, not thrown one at a time: a user fixing
 // a configuration sees every problem of the layer in one ConfigError, each
 // naming the option and the modules that set it.
-import { ConfigError, formatPath, type ConfigIssue, type PathSegment } from "@notos/core";
+import { ConfigError, type ConfigIssue } from "./errors.js";
+import { formatPath, type PathSegment } from "./path.js";
 
 /** Option path (as `formatPath` prints it) → files of the modules that set it: `evalSystem`'s `definitions`. */
 export type Definitions = ReadonlyMap<string, string[]>;
 
-export class Issues {
+export class IssueCollector {
   readonly list: ConfigIssue[] = [];
   constructor(private readonly definitions: Definitions = new Map()) {}
 
