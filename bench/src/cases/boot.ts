@@ -1,0 +1,140 @@
+// Boot timings under TCG, each run paired with a floor run (same kernel, an
+// initrd that powers off at once), and the guest's boot timeline.
+//   stage2   QEMU start → the console shows `enter stage: /etc/runit/2`
+//   http     QEMU start → nginx answers a real HTTP request on the forwarded port 80
+//   ssh      QEMU start → `ssh … true` succeeds with the bench's own key
+//   poweroff `poweroff` sent → QEMU has exited
+//   floor    QEMU start → QEMU exit with the floor initrd
+import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { buildDist, Machine, type ConsoleLine } from "@notos/qemu";
+import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
+import { scratchDir } from "../repo.js";
+import { summarize, type Summary } from "../stats.js";
+import { benchContext, bootExtras, makeKey } from "../system.js";
+import { consoleEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
+
+export const BOOT_FIGURES = ["stage2", "http", "ssh"] as const;
+export type BootFigure = (typeof BOOT_FIGURES)[number];
+
+export interface BootRun {
+  floor: number;
+  /** Guest uptime when the floor's /init ran. */
+  floorInitGuest?: number;
+  stage2: number;
+  http: number;
+  ssh: number;
+  poweroff: number;
+  timeline: TimelineEvent[];
+}
+
+export interface BootResult {
+  runs: BootRun[];
+  floor: Summary;
+  poweroff: Summary;
+  /** Per figure: seconds from QEMU start, seconds above the floor, and the ratio to the floor (each run against its own floor run). */
+  figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const since = (machine: Machine) => (Date.now() - machine.console.startedAt) / 1000;
+
+export async function runBootCase(runs: number, log: (line: string) => void): Promise<BootResult> {
+  const dir = await scratchDir("boot");
+  try {
+    const { key, publicKey } = makeKey(dir);
+    const ctx = await benchContext(dir, bootExtras(publicKey));
+    log("boot: building the system (repository store)");
+    const { files } = await buildDist(ctx, join(dir, "dist"), { definitions: ctx.definitions });
+    const floorInitrd = await buildFloorInitrd(ctx, dir);
+    const all: BootRun[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const floor = await bootFloor({ ...files, initrd: floorInitrd }, ctx.config);
+      const run = await bootOnce(files, ctx.config, key);
+      all.push({ ...run, floor: floor.exit, ...(floor.initGuest !== undefined ? { floorInitGuest: floor.initGuest } : {}) });
+      log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
+    }
+    const figure = (f: BootFigure) => ({
+      time: summarize(all.map((r) => r[f])),
+      aboveFloor: summarize(all.map((r) => r[f] - r.floor)),
+      ratio: summarize(all.map((r) => r[f] / r.floor)),
+    });
+    return {
+      runs: all,
+      floor: summarize(all.map((r) => r.floor)),
+      poweroff: summarize(all.map((r) => r.poweroff)),
+      figures: { stage2: figure("stage2"), http: figure("http"), ssh: figure("ssh") },
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Files = ConstructorParameters<typeof Machine>[0]["files"] & {};
+
+async function bootFloor(files: Files, config: Machine["config"]): Promise<{ exit: number; initGuest?: number }> {
+  const machine = new Machine({ files, config, accel: "tcg", name: "floor" });
+  try {
+    await machine.start();
+    const status = await machine.waitForExit(120_000);
+    const exit = since(machine);
+    if (status.code !== 0) throw new Error(`the floor VM exited with ${status.signal ?? `status ${status.code}`}:\n${machine.console.tail(20)}`);
+    const m = FLOOR_MARK.exec(machine.consoleText());
+    return m ? { exit, initGuest: Number(m[1]) } : { exit };
+  } finally {
+    machine.kill();
+  }
+}
+
+async function bootOnce(files: Files, config: Machine["config"], key: string): Promise<Omit<BootRun, "floor">> {
+  const machine = new Machine({ files, config, accel: "tcg", name: "bench" });
+  try {
+    await machine.start();
+    const [stage2, http, ssh] = await Promise.all([
+      machine.waitForConsole(/enter stage: \/etc\/runit\/2/, 180_000).then(() => lineTime(machine.console.lines, /enter stage: \/etc\/runit\/2/) ?? since(machine)),
+      waitForHttp(machine),
+      waitForSsh(machine, key),
+    ]);
+    // Services' start times, read from runit's status files before anything else happens.
+    const status = await machine.succeed(SERVICE_STATUS_COMMAND, 60_000);
+    const events = consoleEvents(machine.console.lines);
+    const timeline = [...events, ...serviceEvents(status), { name: "nginx answers (http)", host: http }, { name: "ssh … true succeeds", host: ssh }];
+    const sent = Date.now();
+    const code = await machine.shutdown(120_000);
+    const poweroff = (Date.now() - sent) / 1000;
+    if (code !== 0) throw new Error(`QEMU exited with status ${code} after poweroff`);
+    return { stage2, http, ssh, poweroff, timeline };
+  } finally {
+    machine.kill();
+  }
+}
+
+function lineTime(lines: readonly ConsoleLine[], re: RegExp): number | undefined {
+  return lines.find((l) => re.test(l.text))?.t;
+}
+
+/** Poll nginx through the forwarded port with real requests until one gets a 2xx answer. */
+async function waitForHttp(machine: Machine, timeoutMs = 180_000): Promise<number> {
+  const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+      async (r) => (await r.arrayBuffer(), r.ok),
+      () => false,
+    );
+    if (ok) return since(machine);
+    await sleep(200);
+  }
+  throw new Error(`nginx did not answer on ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** Retry `ssh … true` until it succeeds. */
+async function waitForSsh(machine: Machine, key: string, timeoutMs = 180_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = await machine.ssh("true", { key, timeoutMs: 30_000 }).catch(() => undefined);
+    if (r?.status === 0) return since(machine);
+    await sleep(250);
+  }
+  throw new Error(`ssh did not succeed within ${timeoutMs / 1000} s`);
+}

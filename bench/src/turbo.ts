@@ -1,0 +1,60 @@
+// `turbo run dist` in a clone, timed, and its log read: which turbo tasks
+// were cache hits, and what the final dist task says each builder did
+// ("kernel: cached", "rootfs: built in 12.3s").
+import { join } from "node:path";
+import { execa } from "execa";
+
+export interface DistRun {
+  seconds: number;
+  /** Builder → "built" | "cached", from the final dist task (@notos/qemu#dist). Empty when turbo replayed it from its cache. */
+  builders: Record<string, "built" | "cached">;
+  /** Turbo tasks ("@notos/rootfs:dist") that ran (cache miss). */
+  executed: string[];
+  cached: number;
+  total: number;
+  log: string;
+}
+
+const FINAL_TASK = "@notos/qemu:dist";
+
+export interface DistOptions {
+  env: NodeJS.ProcessEnv;
+  /** Turbo's cache directory; a fresh one makes every task a miss. */
+  cacheDir: string;
+}
+
+export async function turboDist(cwd: string, options: DistOptions): Promise<DistRun> {
+  const turbo = join(cwd, "node_modules", ".bin", "turbo");
+  const started = performance.now();
+  // --ui=stream keeps one prefixed line per log line; no daemon, so no process outlives the run.
+  const r = await execa(turbo, ["run", "dist", "--ui=stream", "--no-daemon", `--cache-dir=${options.cacheDir}`], {
+    cwd,
+    env: options.env,
+    extendEnv: false,
+    all: true,
+    reject: false,
+    stdin: "ignore",
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const log = String(r.all ?? "");
+  if (r.exitCode !== 0) throw new Error(`turbo run dist failed in ${cwd} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
+  return { seconds, log, ...parseDistLog(log) };
+}
+
+export function parseDistLog(log: string): Omit<DistRun, "seconds" | "log"> {
+  const builders: DistRun["builders"] = {};
+  const executed: string[] = [];
+  let cached = 0;
+  let total = 0;
+  for (const line of log.split("\n")) {
+    const task = /^(\S+:\S+): cache (hit|miss)/.exec(line);
+    if (task?.[2] === "miss") executed.push(task[1]!);
+    const builder = new RegExp(`^${FINAL_TASK}: ([\\w-]+): (cached|built in [\\d.]+s)\\s*$`).exec(line);
+    if (builder) builders[builder[1]!] = builder[2] === "cached" ? "cached" : "built";
+    const summary = /^\s*Cached:\s+(\d+) cached, (\d+) total/.exec(line);
+    if (summary) [cached, total] = [Number(summary[1]), Number(summary[2])];
+  }
+  // A replayed final task repeats old lines: they say nothing about this run.
+  if (!executed.includes(FINAL_TASK)) for (const k of Object.keys(builders)) delete builders[k];
+  return { builders, executed, cached, total };
+}
