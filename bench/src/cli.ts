@@ -98,6 +98,8 @@ async function main(): Promise<number> {
   const problems = [
     ...r.errors.map((e) => e.split("\n")[0]!),
     ...(r.sizes?.budgets.filter((b) => b.over > 0).map(describeOverrun) ?? []),
+    ...(r.builds?.etc?.unexpected?.length ? [`an /etc edit rebuilt ${r.builds.etc.unexpected.join(", ")}`] : []),
+    ...(r.builds?.etc?.missing?.length ? [`an /etc edit did not rebuild ${r.builds.etc.missing.join(", ")}`] : []),
     ...(r.repro && !r.repro.identical ? [`the two clean builds differ: ${r.repro.files.filter((f) => !f.same).map((f) => f.name).join(", ")}`] : []),
   ];
   for (const p of problems) process.stderr.write(`bench: FAILED: ${p}\n`);

@@ -113,13 +113,15 @@ export function markdown(r: Results, baseline?: Baseline): string {
     p("## Builds", "");
     for (const [c, res] of Object.entries(r.builds)) {
       res.runs.forEach((run, i) => {
-        const built = Object.entries(run.builders).map(([b, s]) => `${b} ${s}`).join(", ");
+        const built = Object.entries(run.builders).sort().map(([b, s]) => `${b} ${s}`).join(", ");
         const reran = c === "noop" && run.executed.length ? `; re-ran: ${run.executed.join(", ")}` : "";
-        p(`- ${c} ${i + 1}: ${seconds(run.seconds)}, turbo ${run.cached}/${run.total} cached${reran}${c === "etc" ? `; final dist task: ${built || "(replayed)"}` : ""}`);
+        p(`- ${c} ${i + 1}: ${seconds(run.seconds)}, turbo ${run.cached}/${run.total} cached${reran}${c === "etc" ? `; builders: ${built || "(all replayed by turbo)"}` : ""}`);
       });
     }
     const etc = r.builds.etc;
-    if (etc) p("", etc.unexpected?.length ? `**An /etc edit rebuilt more than etc and rootfs: ${etc.unexpected.join(", ")}.**` : "An /etc edit rebuilt only etc and rootfs (and dist).");
+    if (etc?.unexpected?.length) p("", `**An /etc edit rebuilt more than etc and rootfs: ${etc.unexpected.join(", ")}.**`);
+    else if (etc?.missing?.length) p("", `**An /etc edit did not rebuild ${etc.missing.join(", ")} in every run: the edit did not reach the builders (a turbo replay?).**`);
+    else if (etc) p("", "An /etc edit rebuilt only etc and rootfs (and dist).");
     p("");
   }
   if (r.boot) {

@@ -1,12 +1,12 @@
 // `turbo run dist` in a clone, timed, and its log read: which turbo tasks
-// were cache hits, and what the final dist task says each builder did
+// were cache hits, and what the dist tasks say each builder did
 // ("kernel: cached", "rootfs: built in 12.3s").
 import { join } from "node:path";
 import { execa } from "execa";
 
 export interface DistRun {
   seconds: number;
-  /** Builder → "built" | "cached", from the final dist task (@notos/qemu#dist). Empty when turbo replayed it from its cache. */
+  /** Builder → "built" when a dist task that ran built it, else "cached". Empty when turbo replayed every dist task. */
   builders: Record<string, "built" | "cached">;
   /** Turbo tasks ("@notos/rootfs:dist") that ran (cache miss). */
   executed: string[];
@@ -14,8 +14,6 @@ export interface DistRun {
   total: number;
   log: string;
 }
-
-const FINAL_TASK = "@notos/qemu:dist";
 
 export interface DistOptions {
   env: NodeJS.ProcessEnv;
@@ -42,19 +40,25 @@ export async function turboDist(cwd: string, options: DistOptions): Promise<Dist
 }
 
 export function parseDistLog(log: string): Omit<DistRun, "seconds" | "log"> {
-  const builders: DistRun["builders"] = {};
+  const lines = log.split("\n");
   const executed: string[] = [];
   let cached = 0;
   let total = 0;
-  for (const line of log.split("\n")) {
+  for (const line of lines) {
     const task = /^(\S+:\S+): cache (hit|miss)/.exec(line);
     if (task?.[2] === "miss") executed.push(task[1]!);
-    const builder = new RegExp(`^${FINAL_TASK}: ([\\w-]+): (cached|built in [\\d.]+s)\\s*$`).exec(line);
-    if (builder) builders[builder[1]!] = builder[2] === "cached" ? "cached" : "built";
     const summary = /^\s*Cached:\s+(\d+) cached, (\d+) total/.exec(line);
     if (summary) [cached, total] = [Number(summary[1]), Number(summary[2])];
   }
-  // A replayed final task repeats old lines: they say nothing about this run.
-  if (!executed.includes(FINAL_TASK)) for (const k of Object.keys(builders)) delete builders[k];
+  // Each package's dist task runs its own builder first; by the time the final
+  // task runs, the store answers. So a builder did real work in this run when
+  // any dist task that really ran (not replayed from turbo's cache) built it.
+  const builders: DistRun["builders"] = {};
+  for (const line of lines) {
+    const m = /^(\S+:dist): ([\w-]+): (cached|built in [\d.]+s)\s*$/.exec(line);
+    if (!m || !executed.includes(m[1]!)) continue;
+    if (m[3] !== "cached") builders[m[2]!] = "built";
+    else builders[m[2]!] ??= "cached";
+  }
   return { builders, executed, cached, total };
 }

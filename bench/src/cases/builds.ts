@@ -3,10 +3,11 @@
 //           (a fresh NOTOS_STORE); the Debian download cache stays warm;
 //   noop  — the same again with nothing changed: turbo should answer it all;
 //   etc   — one /etc entry changed: only etc, rootfs (and dist) may build.
-// The /etc edit goes into a separate configuration file in the clone that
-// imports the clone's notos.config.ts, selected with NOTOS_SYSTEM: no
-// configuration is ever edited in place.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+// The /etc edit goes into a separate system in the clone's systems/ (which
+// turbo hashes as an input of the dist tasks) that imports the clone's
+// notos.config.ts, selected with NOTOS_SYSTEM: no configuration is ever
+// edited in place.
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
@@ -28,17 +29,20 @@ export interface BuildCaseResult {
   runs: BuildRunRecord[];
   /** etc only: builders that did real work outside etc and rootfs. */
   unexpected?: string[];
+  /** etc only: of etc and rootfs, those that did not build in some run (the edit did not reach them). */
+  missing?: string[];
 }
 
 /** Builders an /etc edit may rebuild (dist itself is the task, not a builder). */
 export const ETC_EDIT_MAY_BUILD = ["etc", "rootfs"];
 
-const ETC_CONFIG = "bench-etc-edit.config.ts";
+const ETC_SYSTEM_DIR = join("systems", "bench-etc-edit");
+const ETC_CONFIG = join(ETC_SYSTEM_DIR, "notos.config.ts");
 
 function etcEditConfig(run: number): string {
   return `// Written by the bench: the repository's system with one /etc entry changed.
 import { defineSystem } from "@notos/core";
-import system from "./notos.config.ts";
+import system from "../../notos.config.ts";
 
 export default defineSystem({
   imports: [system],
@@ -98,7 +102,10 @@ async function measure(work: string, cases: ReadonlySet<BuildCase>, { runs, log 
   }
 
   if (cases.has("etc")) {
-    // One build with the edit file in place first, so each measured run changes exactly one /etc entry.
+    // The system's own lock: the root's, as the builds so far left it (the package sets are the same).
+    await mkdir(join(clone, ETC_SYSTEM_DIR), { recursive: true });
+    await copyFile(join(clone, "notos.lock.json"), join(clone, ETC_SYSTEM_DIR, "notos.lock.json"));
+    // One build with the edit system in place first, so each measured run changes exactly one /etc entry.
     await writeFile(join(clone, ETC_CONFIG), etcEditConfig(0));
     await turboDist(clone, { env: env({ NOTOS_SYSTEM: ETC_CONFIG }), cacheDir });
     const etc: BuildRunRecord[] = [];
@@ -110,7 +117,8 @@ async function measure(work: string, cases: ReadonlySet<BuildCase>, { runs, log 
       log(`etc ${i}/${runs}: ${r.seconds.toFixed(1)} s (built: ${built.join(", ") || "nothing"})`);
     }
     const unexpected = [...new Set(etc.flatMap((r) => Object.entries(r.builders).filter(([b, s]) => s === "built" && !ETC_EDIT_MAY_BUILD.includes(b)).map(([b]) => b)))];
-    results.etc = { time: summarize(etc.map((r) => r.seconds)), runs: etc, unexpected };
+    const missing = ETC_EDIT_MAY_BUILD.filter((b) => etc.some((r) => r.builders[b] !== "built"));
+    results.etc = { time: summarize(etc.map((r) => r.seconds)), runs: etc, unexpected, missing };
   }
   return results;
 }

@@ -1,0 +1,112 @@
+// The bench's pure parts: reading turbo's log, the initrd back, runit's
+// status times, summaries and budgets.
+import { describe, expect, it } from "vitest";
+import { cpioBytes } from "@notos/initrd";
+import { checkBudgets } from "../src/cases/sizes.js";
+import { diffByKey, firstDifferentByte } from "../src/diff.js";
+import { parseNewc } from "../src/newc.js";
+import { parseBytes, summarize } from "../src/stats.js";
+import { consoleEvents, serviceEvents } from "../src/timeline.js";
+import { parseDistLog } from "../src/turbo.js";
+
+describe("parseDistLog", () => {
+  it("counts a builder as built when a dist task that ran built it, ignoring replayed tasks", () => {
+    const log = [
+      "@notos/kernel:dist: cache hit, replaying logs 1",
+      "@notos/kernel:dist: kernel: built in 30.0s",
+      "@notos/etc:dist: cache miss, executing 2",
+      "@notos/etc:dist: etc: built in 0.1s",
+      "@notos/rootfs:dist: cache miss, executing 3",
+      "@notos/rootfs:dist: etc: cached",
+      "@notos/rootfs:dist: rootfs: built in 17.1s",
+      "@notos/qemu:dist: cache miss, executing 4",
+      "@notos/qemu:dist: kernel: cached",
+      "@notos/qemu:dist: etc: cached",
+      "@notos/qemu:dist: rootfs: cached",
+      " Tasks:    4 successful, 4 total",
+      "Cached:    1 cached, 4 total",
+    ].join("\n");
+    expect(parseDistLog(log)).toEqual({
+      builders: { etc: "built", rootfs: "built", kernel: "cached" },
+      executed: ["@notos/etc:dist", "@notos/rootfs:dist", "@notos/qemu:dist"],
+      cached: 1,
+      total: 4,
+    });
+  });
+});
+
+describe("parseNewc", () => {
+  it("reads back what the initrd's cpio writer wrote, with content hashes", () => {
+    const bytes = Buffer.from(
+      cpioBytes([
+        { path: "/init", type: "file", mode: 0o755, uid: 0, gid: 0, content: new TextEncoder().encode("#!/bin/sh\n") },
+        { path: "/bin/sh", type: "symlink", mode: 0o777, uid: 0, gid: 0, target: "busybox" },
+      ], { mtime: 0 }),
+    );
+    const members = parseNewc(bytes);
+    expect(members.map((m) => [m.name, m.mode, m.size])).toEqual([
+      ["bin", "40755", 0],
+      ["bin/sh", "120777", 7],
+      ["init", "100755", 10],
+    ]);
+    expect(members[2]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("diffs", () => {
+  it("names entries only on one side and the fields that differ", () => {
+    const a = [{ path: "/a", size: 1 }, { path: "/b", size: 2 }];
+    const b = [{ path: "/b", size: 3 }, { path: "/c", size: 4 }];
+    expect(diffByKey(a, b, (e) => e.path)).toEqual([
+      { path: "/a", what: "only in A" },
+      { path: "/b", what: "size: 2 ≠ 3" },
+      { path: "/c", what: "only in B" },
+    ]);
+    expect(firstDifferentByte(Buffer.from("abc"), Buffer.from("abd"))).toBe(2);
+    expect(firstDifferentByte(Buffer.from("abc"), Buffer.from("abc"))).toBe(-1);
+  });
+});
+
+describe("timeline", () => {
+  it("takes guest stamps from printk and stage 1, host times from line arrival", () => {
+    const events = consoleEvents([
+      { t: 0.6, text: "[    0.000000] Linux version 6.1.0" },
+      { t: 2.3, text: "[    1.890000] Run /init as init process" },
+      { t: 3.4, text: "notos stage 1: switching to /usr/lib/notos/stage-2 (uptime 2.87 s)" },
+    ]);
+    expect(events).toEqual([
+      { name: "kernel starts (first kernel line)", host: 0.6, guest: 0 },
+      { name: "kernel runs /init", host: 2.3, guest: 1.89 },
+      { name: "stage 1: switch_root", host: 3.4, guest: 2.87 },
+    ]);
+  });
+
+  it("turns runit's TAI64N status times into guest uptime, falling back to sv's whole seconds", () => {
+    // Unix time 1000.5 as TAI64N: 2^62 + 10 + 1000 seconds, 500000000 ns.
+    const tai = (4611686018427387914n + 1000n).toString(16).padStart(16, "0") + (500_000_000).toString(16).padStart(8, "0");
+    const out = ["20.0", "1010.5", `svc sshd ${tai} 10`, "svc nginx  7", "svc broken"].join("\n");
+    expect(serviceEvents(out)).toEqual([
+      { name: "service sshd started", guest: 10 },
+      { name: "service nginx started", guest: 13 },
+    ]);
+  });
+});
+
+describe("stats and budgets", () => {
+  it("summarises runs by min, median and max", () => {
+    expect(summarize([3, 1, 2])).toMatchObject({ min: 1, median: 2, max: 3 });
+    expect(summarize([4, 1, 2, 3]).median).toBe(2.5);
+  });
+
+  it("reads human sizes and says by how much a budget is exceeded", () => {
+    expect(parseBytes("1.5 MiB")).toBe(1572864);
+    expect(() => parseBytes("lots")).toThrow(/not a size/);
+    const sizes = { kernel: 10, initrd: 30, initrdCompression: "zstd" as const, initrdBy: { gzip: 40, zstd: 30, xz: 20, none: 90 }, rootfs: 100, rootfsCompression: "xz", rootfsFiles: 0, packages: [], layers: [] };
+    const checks = checkBudgets(sizes, { "root.squashfs": 90, "initrd.xz": 25 });
+    expect(checks).toEqual([
+      { name: "root.squashfs", size: 100, budget: 90, over: 10 },
+      { name: "initrd.xz", size: 20, budget: 25, over: -5 },
+    ]);
+    expect(() => checkBudgets(sizes, { swap: 1 })).toThrow(/does not measure/);
+  });
+});
