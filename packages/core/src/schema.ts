@@ -95,9 +95,9 @@ export const systemSchema = z.strictObject({
           sysctl: z.record(z.string(), z.union([z.string(), z.number()])).default({}).describe("sysctl settings applied by runit stage 1."),
         })
         .prefault({}),
-      kernelParams: z.array(z.string()).default([]).describe("Kernel command-line parameters (after root= and init options)."),
+      kernelParams: z.array(z.string()).default([]).describe("Kernel command-line parameters (after root=)."),
       kernelModules: z.array(z.string()).default([]).describe("Kernel modules loaded by stage 1 after the root is mounted (they are shipped in the initrd)."),
-      stage2Init: absolutePath.default("/usr/lib/notos/stage-2").describe("The stage-2 init in the root that stage 1 switches to."),
+      stage2Init: absolutePath.default("/usr/lib/notos/stage-2").describe("Where the runit layer puts notos's stage-2 init (mount the API file systems, exec runit), which stage 1 switches to."),
       initrd: z
         .strictObject({
           kernelModules: z.array(z.string()).default([]).describe("Kernel modules stage 1 loads before it looks for the root device."),

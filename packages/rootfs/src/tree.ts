@@ -165,7 +165,9 @@ export class RootTree {
 
   /** A layer on top: it may replace anything; what it replaced is recorded in `overrides`. */
   addLayer(layer: Layer): void {
-    this.#kinds.set(layer.name, "layer");
+    // "layer:runit", so a layer never shares an origin with the package of the same name.
+    const origin = `layer:${layer.name}`;
+    this.#kinds.set(origin, "layer");
     for (const raw of layer.entries) {
       if (raw.path === "/") continue;
       let entry: TreeEntry = usrMergeEntry(raw, this.options.mapPath);
@@ -180,7 +182,7 @@ export class RootTree {
         entry = materialise(entry, target);
       }
       const existing = this.#entries.get(entry.path);
-      const next: RootEntry = { ...entry, origin: layer.name };
+      const next: RootEntry = { ...entry, origin };
       if (existing && !(existing.type === "dir" && entry.type === "dir" && sameEntry(existing, next))) {
         next.overrides = existing.origin;
       } else if (existing) {

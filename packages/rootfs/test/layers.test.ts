@@ -42,18 +42,18 @@ describe("a real root with the etc and runit layers", () => {
   it("has the accounts of the etc layer with Debian's modes", () => {
     expect(show(listed.get("/etc/passwd"))).toBe("-rw-r--r-- 0/0");
     expect(show(listed.get("/etc/shadow"))).toBe("-rw-r----- 0/42");
-    expect(manifest.get("/etc/passwd")?.origin).toBe("etc");
+    expect(manifest.get("/etc/passwd")?.origin).toBe("layer:etc");
     expect(show(listed.get("/root"))).toMatch(/^drwx------ 0\/0/);
   });
 
   it("has the sshd service of the runit layer, executable", () => {
     expect(show(listed.get("/etc/sv/sshd/run"))).toBe("-rwxr-xr-x 0/0");
-    expect(manifest.get("/etc/sv/sshd/run")?.origin).toBe("runit");
+    expect(manifest.get("/etc/sv/sshd/run")?.origin).toBe("layer:runit");
   });
 
   it("records where a layer replaced a package or skeleton file", () => {
     const overridden = [...manifest.values()].filter((e) => e.overrides !== undefined).map((e) => `${e.path} ${e.origin}<${e.overrides}`);
-    expect(overridden).toContain("/etc/shells etc<skeleton");
+    expect(overridden).toContain("/etc/shells layer:etc<skeleton");
     expect([...listed.keys()].filter((p) => /^\/etc\/ssh\/ssh_host_.*_key$/.test(p))).toEqual([]);
   });
 });

@@ -114,13 +114,13 @@ describe("a real root from the Debian archive", () => {
       if (entry.type === "file") expect(seen?.size, entry.path).toBe(String(entry.size));
       if (entry.type === "symlink") expect(seen?.target, entry.path).toBe(entry.target);
     }
-    expect(manifest.find((e) => e.path === "/etc/nginx/nginx.conf")).toMatchObject({ origin: "test-etc", overrides: "nginx-common" });
+    expect(manifest.find((e) => e.path === "/etc/nginx/nginx.conf")).toMatchObject({ origin: "layer:test-etc", overrides: "nginx-common" });
     expect(manifest.find((e) => e.path === "/usr/bin/bash")).toMatchObject({ origin: "bash", mode: "0755", uid: 0 });
     expect(manifest.find((e) => e.path === "/usr/bin/bash")?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const sizes = JSON.parse(await fs.readFile(artifact.sizeReport, "utf8")) as SizeReport;
     expect(sizes.image).toEqual({ compression: "xz", bytes: artifact.size });
     expect(sizes.origins.map((o) => o.bytes)).toEqual([...sizes.origins.map((o) => o.bytes)].sort((a, b) => b - a));
-    expect(sizes.origins.find((o) => o.origin === "test-runit")).toMatchObject({ kind: "layer", files: 1 });
+    expect(sizes.origins.find((o) => o.origin === "layer:test-runit")).toMatchObject({ kind: "layer", files: 1 });
     expect(sizes.origins.filter((o) => o.kind === "package").length).toBeGreaterThan(50);
     console.log(`rootfs (xz): ${artifact.size} bytes, ${manifest.length} entries, cold build ${(coldMs / 1000).toFixed(1)} s; largest: ${sizes.origins.slice(0, 5).map((o) => `${o.origin} ${o.bytes}`).join(", ")}`);
   });

@@ -109,7 +109,7 @@ describe("filters", () => {
 
   it("never filters layers", () => {
     const root = build({}, [{ name: "docs", entries: [file("/usr/share/man/man1/x.1", "x")] }]);
-    expect(root.get("/usr/share/man/man1/x.1")?.origin).toBe("docs");
+    expect(root.get("/usr/share/man/man1/x.1")?.origin).toBe("layer:docs");
   });
 });
 
@@ -119,8 +119,8 @@ describe("layers", () => {
       { name: "etc", entries: [file("/etc/ssh/sshd_config", "layer", 0o600)] },
       { name: "runit", entries: [dir("/etc/sv"), file("/etc/sv/sshd/run", "#!/bin/sh\n", 0o755)] },
     ]);
-    expect(root.get("/etc/ssh/sshd_config")).toMatchObject({ origin: "etc", overrides: "openssh", mode: 0o600 });
-    expect(root.get("/etc/sv/sshd/run")).toMatchObject({ origin: "runit", mode: 0o755 });
+    expect(root.get("/etc/ssh/sshd_config")).toMatchObject({ origin: "layer:etc", overrides: "openssh", mode: 0o600 });
+    expect(root.get("/etc/sv/sshd/run")).toMatchObject({ origin: "layer:runit", mode: 0o755 });
     expect(root.get("/etc/sv/sshd")).toMatchObject({ type: "dir", mode: 0o755, uid: 0 });
     expect(root.get("/etc")?.overrides).toBeUndefined();
   });
@@ -130,7 +130,7 @@ describe("layers", () => {
       { name: "etc", entries: [file("/etc/motd", "one")] },
       { name: "site", entries: [file("/etc/motd", "two")] },
     ]);
-    expect(root.get("/etc/motd")).toMatchObject({ origin: "site", overrides: "etc" });
+    expect(root.get("/etc/motd")).toMatchObject({ origin: "layer:site", overrides: "layer:etc" });
   });
 
   it("refuses a path below a file or a symlink", () => {
