@@ -50,6 +50,7 @@ export function collectMetrics(r: Omit<Results, "metrics">): Metric[] {
       add(`boot.${f}.ratio`, "ratio", v.ratio);
     }
     add("boot.poweroff", "s", r.boot.poweroff);
+    if (r.boot.stopServices) add("boot.poweroff.stop-services", "s", r.boot.stopServices);
   }
   if (r.sizes) {
     const one = (name: string, n: number) => add(name, "bytes", summarize([n]));
@@ -129,7 +130,8 @@ export function markdown(r: Results, baseline?: Baseline): string {
     p("| figure | median from QEMU start | above the floor | × floor |", "| --- | ---: | ---: | ---: |");
     const names = { stage2: "runit stage 2 on the console", http: "nginx answers http", ssh: "ssh … true succeeds" };
     for (const [f, v] of Object.entries(r.boot.figures)) p(`| ${names[f as keyof typeof names]} | ${seconds(v.time.median)} | ${seconds(v.aboveFloor.median)} | ${v.ratio.median.toFixed(2)}× |`);
-    p(`| poweroff → QEMU exit | ${seconds(r.boot.poweroff.median)} | | |`, "");
+    const stop = r.boot.stopServices ? ` (stage 3 stopping the services: ${seconds(r.boot.stopServices.median)})` : "";
+    p(`| poweroff → QEMU exit${stop} | ${seconds(r.boot.poweroff.median)} | | |`, "");
   }
   if (r.timeline) {
     p("## Boot timeline (median of the runs)", "", timelineTable(r.timeline), "", "![boot timeline](timeline.svg)", "");

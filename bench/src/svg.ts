@@ -13,7 +13,7 @@ const TOP = 92;
 const PHASES: [string | null, string, string, string][] = [
   [null, "kernel starts (first kernel line)", "firmware, kernel load", "#d9d9d9"],
   ["kernel starts (first kernel line)", "stage 1 starts", "kernel", "#9ecae1"],
-  ["stage 1 starts", "stage 2 starts", "stage 1 (initrd)", "#a1d99b"],
+  ["stage 1 starts", "stage 2 starts", "stage 1", "#a1d99b"],
   ["stage 2 starts", "runit stage 2 starts", "stage 2, runit stage 1", "#fdd0a2"],
   ["runit stage 2 starts", "ssh … true succeeds", "runit stage 2: services", "#fcbba1"],
 ];

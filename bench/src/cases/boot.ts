@@ -25,6 +25,8 @@ export interface BootRun {
   http: number;
   ssh: number;
   poweroff: number;
+  /** Of poweroff: runit stage 3 stopping the services (console "stopping services" → "syncing"), host clock. */
+  stopServices?: number;
   timeline: TimelineEvent[];
 }
 
@@ -32,6 +34,7 @@ export interface BootResult {
   runs: BootRun[];
   floor: Summary;
   poweroff: Summary;
+  stopServices?: Summary;
   /** Per figure: seconds from QEMU start, seconds above the floor, and the ratio to the floor (each run against its own floor run). */
   figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
 }
@@ -63,6 +66,7 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
       runs: all,
       floor: summarize(all.map((r) => r.floor)),
       poweroff: summarize(all.map((r) => r.poweroff)),
+      ...(all.every((r) => r.stopServices !== undefined) ? { stopServices: summarize(all.map((r) => r.stopServices!)) } : {}),
       figures: { stage2: figure("stage2"), http: figure("http"), ssh: figure("ssh") },
     };
   } finally {
@@ -103,7 +107,10 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
     const code = await machine.shutdown(120_000);
     const poweroff = (Date.now() - sent) / 1000;
     if (code !== 0) throw new Error(`QEMU exited with status ${code} after poweroff`);
-    return { stage2, http, ssh, poweroff, timeline };
+    const stopping = lineTime(machine.console.lines, /notos: stopping services/);
+    const syncing = lineTime(machine.console.lines, /notos: syncing/);
+    const stopServices = stopping !== undefined && syncing !== undefined ? syncing - stopping : undefined;
+    return { stage2, http, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
   } finally {
     machine.kill();
   }
