@@ -77,11 +77,13 @@ describe("the default system", () => {
   it("has runit restart nginx when it is killed", async () => {
     const before = await mainPid("nginx");
     await machine.succeed(`kill -9 ${before}`);
+    // A new nginx that stays up (not one failing to bind in a restart loop).
     const after = await waitFor(async () => {
-      const pid = await mainPid("nginx").catch(() => 0);
-      return pid && pid !== before ? pid : undefined;
-    }, 30_000);
+      const { pid, seconds } = await serviceState("nginx").catch(() => ({ pid: 0, seconds: 0 }));
+      return pid && pid !== before && seconds >= 3 ? pid : undefined;
+    }, 60_000);
     expect(after).not.toBe(before);
+    expect(await machine.succeed("pgrep -x nginx | wc -l")).not.toBe("0\n");
     expect(await curl(`http://127.0.0.1:${machine.forwardedPort(80)}/`)).toMatch(/notos/);
   });
 
@@ -116,11 +118,15 @@ async function curl(url: string): Promise<string> {
   }, 60_000);
 }
 
-async function mainPid(service: string): Promise<number> {
+async function serviceState(service: string): Promise<{ pid: number; seconds: number }> {
   const status = await machine.succeed(`sv status ${service}`);
-  const m = /^run: [^:]+: \(pid (\d+)\)/.exec(status.trim());
+  const m = /^run: [^:]+: \(pid (\d+)\) (\d+)s/.exec(status.trim());
   if (!m) throw new Error(`${service} is not running: ${status}`);
-  return Number(m[1]);
+  return { pid: Number(m[1]), seconds: Number(m[2]) };
+}
+
+async function mainPid(service: string): Promise<number> {
+  return (await serviceState(service)).pid;
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

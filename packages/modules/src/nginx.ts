@@ -113,7 +113,12 @@ fi`,
       },
     },
     services: {
-      nginx: { run: "exec /usr/sbin/nginx -g 'daemon off;'" },
+      nginx: {
+        run: "exec /usr/sbin/nginx -g 'daemon off;'",
+        // A master killed hard leaves its workers holding the ports, and every
+        // restart would fail to bind: end them before runsv starts nginx again.
+        finish: "pkill -KILL -x nginx || true",
+      },
     },
     qemu: {
       forwards: [
