@@ -7,16 +7,17 @@ import { defineModule } from "@notos/core";
 /**
  * The run script of the test shell. The terminal goes raw and silent: no
  * echo (the driver's frames are not mirrored back), no \n → \r\n, no line
- * length limit, no signal characters. `+i` keeps dash from being
- * interactive on a terminal, so it dies on runsv's TERM at shutdown (an
- * interactive shell ignores TERM and stage 3 would wait out its timeout);
- * each command's stderr goes to the console (see framing.ts).
+ * length limit, no signal characters. `+i` keeps dash (the module's /bin/sh)
+ * from being interactive on a terminal, so it dies on runsv's TERM at
+ * shutdown (an interactive shell ignores TERM and stage 3 would wait out its
+ * timeout); shells that do not know `+i` ignore it. Each command's stderr
+ * goes to the console (see framing.ts).
  */
 export const TEST_SHELL_RUN = `exec </dev/hvc0 >/dev/hvc0 2>/dev/null
 stty raw -echo
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb PS1= PS2=
 cd /
-exec /usr/bin/dash +i`;
+exec /bin/sh +i`;
 
 export const testInstrumentation = defineModule({
   name: "testInstrumentation",
