@@ -1,16 +1,39 @@
 // The whole rootfs task (resolve, download, extract, merge, squashfs) run by
 // an unprivileged user: owners, modes and setuid bits come out exact, and the
 // image is byte-identical to the one root builds from the same inputs.
-import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { describe as suite, expect, it } from "vitest";
+import { afterAll, describe as suite, expect, it } from "vitest";
 import { describe, listImage } from "./unsquashfs.js";
 
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const repo = fileURLToPath(new URL("../../..", import.meta.url));
 const NOBODY = 65534;
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/**
+ * The built packages and node_modules, linked (or copied) into a directory
+ * uid 65534 can read: the checkout itself may sit in a private directory.
+ */
+async function runtimeFor(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "notos-runtime-"));
+  scratch.push(dir);
+  chmodSync(dir, 0o755);
+  const link = async (from: string, to: string) => {
+    const r = await execa("cp", ["-al", from, to], { reject: false });
+    if (r.exitCode !== 0) await execa("cp", ["-a", from, to]);
+  };
+  await link(join(repo, "node_modules"), join(dir, "node_modules"));
+  for (const name of readdirSync(join(repo, "packages"))) {
+    mkdirSync(join(dir, "packages", name), { recursive: true });
+    await link(join(repo, "packages", name, "package.json"), join(dir, "packages", name, "package.json"));
+    await link(join(repo, "packages", name, "dist"), join(dir, "packages", name, "dist"));
+  }
+  return join(dir, "packages", "rootfs", "dist", "cli.js");
+}
 
 // A system that needs no other package's build: plain options, no imports.
 const SYSTEM = `export default {
@@ -22,13 +45,14 @@ const SYSTEM = `export default {
 
 function workspace(owner: number): string {
   const dir = mkdtempSync(join(tmpdir(), "notos-unprivileged-"));
+  scratch.push(dir);
   writeFileSync(join(dir, "notos.config.ts"), SYSTEM);
   mkdirSync(join(dir, "cache"));
   for (const path of [dir, join(dir, "notos.config.ts"), join(dir, "cache")]) chownSync(path, owner, owner);
   return dir;
 }
 
-async function runDist(dir: string, asUser: number | undefined): Promise<string> {
+async function runDist(cli: string, dir: string, asUser: number | undefined): Promise<string> {
   const env = { ...process.env, HOME: dir, NOTOS_CACHE_DIR: join(dir, "cache"), NOTOS_SYSTEM: "", NOTOS_STORE: "" };
   const command = asUser === undefined ? [process.execPath, cli, "dist"] : ["setpriv", `--reuid=${asUser}`, `--regid=${asUser}`, "--clear-groups", process.execPath, cli, "dist"];
   const r = await execa(command[0]!, command.slice(1), { cwd: dir, env, reject: false, stdin: "ignore" });
@@ -38,8 +62,9 @@ async function runDist(dir: string, asUser: number | undefined): Promise<string>
 
 suite.runIf(process.getuid?.() === 0)("the rootfs task as an unprivileged user", () => {
   it("builds a root with exact owners and setuid bits, byte-identical to root's build", async () => {
+    const cli = await runtimeFor();
     const unprivileged = workspace(NOBODY);
-    const image = await runDist(unprivileged, NOBODY);
+    const image = await runDist(cli, unprivileged, NOBODY);
     const listed = await listImage(image);
     expect(describe(listed.get("/usr/bin/passwd"))).toBe("-rwsr-xr-x 0/0");
     expect(describe(listed.get("/etc/shadow"))).toBe("-rw-r----- 0/42");
@@ -49,7 +74,7 @@ suite.runIf(process.getuid?.() === 0)("the rootfs task as an unprivileged user",
     // Root builds the same system from the lock the unprivileged build wrote.
     const privileged = workspace(0);
     copyFileSync(join(unprivileged, "notos.lock.json"), join(privileged, "notos.lock.json"));
-    const reference = await runDist(privileged, undefined);
+    const reference = await runDist(cli, privileged, undefined);
     expect(readFileSync(image).equals(readFileSync(reference))).toBe(true);
   }, 600_000);
 });
