@@ -1,7 +1,7 @@
 // The whole rootfs task (resolve, download, extract, merge, squashfs) run by
 // an unprivileged user: owners, modes and setuid bits come out exact, and the
 // image is byte-identical to the one root builds from the same inputs.
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,8 @@ async function runtimeFor(): Promise<string> {
     if (r.exitCode !== 0) await execa("cp", ["-a", from, to]);
   };
   await link(join(repo, "node_modules"), join(dir, "node_modules"));
-  for (const name of readdirSync(join(repo, "packages"))) {
+  // The rootfs task's own dependencies are built before its tests run; other packages may not be yet.
+  for (const name of readdirSync(join(repo, "packages")).filter((n) => existsSync(join(repo, "packages", n, "dist")))) {
     mkdirSync(join(dir, "packages", name), { recursive: true });
     await link(join(repo, "packages", name, "package.json"), join(dir, "packages", name, "package.json"));
     await link(join(repo, "packages", name, "dist"), join(dir, "packages", name, "dist"));
