@@ -6,8 +6,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const dirs = ["packages", "tests"].flatMap((top) =>
-  existsSync(join(root, top)) ? readdirSync(join(root, top)).map((d) => join(root, top, d)) : [],
+// Every workspace of the root package.json ("packages/*", "tests", "bench").
+const workspaces = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).workspaces;
+const dirs = workspaces.flatMap((pattern) =>
+  pattern.endsWith("/*")
+    ? readdirSync(join(root, pattern.slice(0, -2))).map((d) => join(root, pattern.slice(0, -2), d))
+    : [join(root, pattern)],
 );
 let passed = 0;
 let failed = 0;
