@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
+import type { LayerArtifact } from "./build.js";
+import type { Store } from "./store.js";
 import type { Layer, ManifestEntry, TreeEntry } from "./tree.js";
 
 export const LAYER_FILE = "layer.json";
@@ -62,4 +64,24 @@ export function manifestEntry(entry: TreeEntry): ManifestEntry {
 
 export function layerManifest(layer: Layer): ManifestEntry[] {
   return sortEntries(layer.entries).map(manifestEntry);
+}
+
+export const LAYER_MANIFEST_FILE = "manifest.json";
+
+/**
+ * A layer builder's store step: the entry under `key` holds `layer.json` and
+ * `manifest.json`; built only when the store does not have it yet.
+ */
+export async function storeLayer(store: Store, layer: Layer, key: string): Promise<LayerArtifact> {
+  const entry = await store.realise(layer.name, key, async (dir) => {
+    await writeLayer(dir, layer);
+    await fs.writeFile(join(dir, LAYER_MANIFEST_FILE), JSON.stringify(layerManifest(layer), null, 1) + "\n");
+    return { entries: layer.entries.length };
+  });
+  return { builder: layer.name, path: entry.path, digest: entry.digest, cached: entry.cached, layerName: layer.name };
+}
+
+/** Copy a layer artifact's layer.json and manifest.json into `outDir` (a layer task's `out/`). */
+export async function writeLayerOutputs(artifact: LayerArtifact, outDir: string): Promise<void> {
+  for (const name of [LAYER_FILE, LAYER_MANIFEST_FILE]) await fs.copyFile(join(artifact.path, name), join(outDir, name));
 }

@@ -2,8 +2,7 @@
 // package live here: reading `source` files and writing the store.
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { join } from "node:path";
-import { layerManifest, storeKey, writeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
+import { storeKey, storeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
 import type { Definitions } from "@notos/core";
 import { etcLayer } from "./layer.js";
 
@@ -55,10 +54,5 @@ export async function buildEtc(ctx: BuildContext, options: BuildEtcOptions = {})
   // Validate before touching the store, so a bad configuration fails even when an old entry exists.
   const layer = etcLayer(config, { readSource, ...(options.definitions ? { definitions: options.definitions } : {}) });
   ctx.reporter.step("etc layer", `${layer.entries.length} entries`);
-  const entry = await ctx.store.realise("etc", key, async (dir) => {
-    await writeLayer(dir, layer);
-    await fs.writeFile(join(dir, "manifest.json"), JSON.stringify(layerManifest(layer), null, 1) + "\n");
-    return { entries: layer.entries.length };
-  });
-  return { builder: "etc", path: entry.path, digest: entry.digest, cached: entry.cached, layerName: "etc" };
+  return storeLayer(ctx.store, layer, key);
 }

@@ -2,9 +2,7 @@
 // `node dist/cli.js dist`: the turbo `dist` task. Builds the etc layer of the
 // configured system into the store (a no-op when the store has it) and copies
 // layer.json and manifest.json to ./out for inspection.
-import { copyFile } from "node:fs/promises";
-import { join } from "node:path";
-import { runTask } from "@notos/core";
+import { runTask, writeLayerOutputs } from "@notos/core";
 import { buildEtc } from "./build.js";
 
 if (process.argv[2] !== "dist") {
@@ -15,7 +13,5 @@ if (process.argv[2] !== "dist") {
 await runTask(
   "etc",
   (ctx) => buildEtc(ctx, { definitions: ctx.system.definitions }),
-  async ([layer], out) => {
-    for (const name of ["layer.json", "manifest.json"]) await copyFile(join(layer!.path, name), join(out, name));
-  },
+  ([layer], out) => writeLayerOutputs(layer!, out),
 );

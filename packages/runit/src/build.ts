@@ -1,7 +1,5 @@
 // buildRunit: the runit layer as a store entry (the package's only side effects).
-import { promises as fs } from "node:fs";
-import { join } from "node:path";
-import { layerManifest, storeKey, writeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
+import { storeKey, storeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
 import type { Definitions } from "@notos/core";
 import { runitLayer } from "./layer.js";
 
@@ -33,10 +31,5 @@ export async function buildRunit(ctx: BuildContext, options: BuildRunitOptions =
   // Validate before touching the store, so a bad configuration fails even when an old entry exists.
   const layer = runitLayer(config, options.definitions ? { definitions: options.definitions } : {});
   ctx.reporter.step("runit layer", `${layer.entries.length} entries`);
-  const entry = await ctx.store.realise("runit", key, async (dir) => {
-    await writeLayer(dir, layer);
-    await fs.writeFile(join(dir, "manifest.json"), JSON.stringify(layerManifest(layer), null, 1) + "\n");
-    return { entries: layer.entries.length };
-  });
-  return { builder: "runit", path: entry.path, digest: entry.digest, cached: entry.cached, layerName: "runit" };
+  return storeLayer(ctx.store, layer, key);
 }
