@@ -2,14 +2,22 @@
 // @notos/kernel's buildKernel) and a hand-made initrd of static busybox, the
 // virtio modules and an /init that runs the testInstrumentation shell on
 // hvc0, a web server on port 8080, and prints markers on ttyS0.
-import { mkdtempSync } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+// busybox comes from the Debian archive exactly as the initrd builder gets
+// it (locked, verified, extracted from the .deb), never from the host, so
+// these tests need nothing installed beyond what scripts/setup.mjs installs.
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { Store, silentReporter, systemSchema, type BuildContext } from "@notos/core";
+import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { busyboxFromDeb } from "@notos/initrd";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
 import { TEST_SHELL_RUN, type DistFiles } from "../../src/index.js";
+
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** Printed by /init once the modules are loaded and the shell loop runs. */
 export const READY_MARKER = "NOTOS-TEST-GUEST-READY";
@@ -51,6 +59,24 @@ case " $(cat /proc/cmdline) " in *" ${POWEROFF_FLAG} "*) sync; poweroff -f ;; es
 while :; do sleep 3600 & wait $!; done
 `;
 
+/**
+ * The static busybox of the initrd package set. The lock is a copy of the
+ * repository's, so the guest gets the very package the system's initrd
+ * has; the copy keeps a test from ever rewriting the committed lock.
+ */
+async function debianBusybox(base: BuildContext): Promise<Uint8Array> {
+  const lockFile = join(mkdtempSync(join(tmpdir(), "notos-qemu-busybox-")), "notos.lock.json");
+  const repoLock = join(repoRoot, "notos.lock.json");
+  if (existsSync(repoLock)) copyFileSync(repoLock, lockFile);
+  const ctx = { ...base, lockFile };
+  const set = systemPackageSets(ctx.config).find((s) => s.name === "initrd");
+  if (!set) throw new Error('@notos/debian defines no "initrd" package set');
+  const packages = await fetchPackages(ctx, set);
+  const pkg = packages.find((p) => p.name === ctx.config.boot.initrd.busyboxPackage) ?? packages[0];
+  if (!pkg) throw new Error(`the initrd package set (${set.roots.join(" ")}) resolved to no packages`);
+  return (await busyboxFromDeb(pkg.file, pkg.name)).binary;
+}
+
 let guest: Promise<{ files: DistFiles; kernel: KernelArtifact }> | undefined;
 
 /** The tiny guest's files (built once per test file). */
@@ -60,15 +86,15 @@ export function tinyGuest(): Promise<{ files: DistFiles; kernel: KernelArtifact 
 }
 
 async function build(): Promise<{ files: DistFiles; kernel: KernelArtifact }> {
-  const kernel = await buildKernel(kernelContext());
+  const ctx = kernelContext();
+  const [kernel, busybox] = await Promise.all([buildKernel(ctx), debianBusybox(ctx)]);
   const dir = await mkdtemp(join(tmpdir(), "notos-qemu-guest-"));
   const root = join(dir, "root");
   for (const d of ["bin", "sbin", "proc", "sys", "dev", "tmp", "root", "www", "etc/sv/test-shell", "lib/modules"]) {
     await mkdir(join(root, d), { recursive: true });
   }
-  await copyFile("/bin/busybox", join(root, "bin/busybox"));
-  await chmod(join(root, "bin/busybox"), 0o755);
-  await execa("ln", ["-s", "busybox", join(root, "bin/sh")]);
+  await writeFile(join(root, "bin/busybox"), busybox, { mode: 0o755 });
+  await symlink("busybox", join(root, "bin/sh"));
   const load: string[] = [];
   for (const m of kernel.modules) {
     const name = `${m.name}.ko`;
