@@ -7,26 +7,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync, accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostTools } from "./host-tools.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-
-/** Host commands (or files) the project needs, and the Debian package that ships each. */
-const hostTools = [
-  { need: "qemu-system-x86_64", pkg: "qemu-system-x86", why: "boots the system (runvm, boot tests)" },
-  { need: "sqfstar", pkg: "squashfs-tools", why: "packs root.squashfs" },
-  { need: "unsquashfs", pkg: "squashfs-tools", why: "inspects root.squashfs in tests" },
-  { need: "gpgv", pkg: "gpgv", why: "verifies the Debian archive's InRelease" },
-  { need: "/usr/share/keyrings/debian-archive-keyring.gpg", pkg: "debian-archive-keyring", why: "the keys InRelease is signed with" },
-  { need: "xz", pkg: "xz-utils", why: "unpacks .deb data and Packages.xz" },
-  { need: "zstd", pkg: "zstd", why: "unpacks .deb data and compresses images" },
-  { need: "ssh-keygen", pkg: "openssh-client", why: "test keys and ssh into the VM" },
-  { need: "ssh", pkg: "openssh-client", why: "ssh into the VM" },
-  { need: "cpio", pkg: "cpio", why: "checks initrd archives in tests" },
-  { need: "bsdtar", pkg: "libarchive-tools", why: "checks initrd archives in tests" },
-  { need: "curl", pkg: "curl", why: "talks to nginx in the boot tests" },
-  { need: "shellcheck", pkg: "shellcheck", why: "checks the generated runit scripts in tests" },
-  { need: "openssl", pkg: "openssl", why: "checks the VM's TLS certificate in the boot tests" },
-];
 
 function onPath(cmd) {
   if (cmd.startsWith("/")) return existsSync(cmd);

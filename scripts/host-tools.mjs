@@ -1,0 +1,45 @@
+// What notos needs from the host machine, in one place: scripts/setup.mjs
+// installs `hostTools` through apt-get, and the host-tools test in tests/
+// fails when a builder, test or script runs a program or reads a host path
+// that neither list below accounts for — so a brand-new machine passes
+// `npm test` with nothing installed by hand.
+
+/** Host commands (or files) the project needs, and the Debian package that ships each. */
+export const hostTools = [
+  { need: "qemu-system-x86_64", pkg: "qemu-system-x86", why: "boots the system (runvm, boot tests)" },
+  { need: "sqfstar", pkg: "squashfs-tools", why: "packs root.squashfs" },
+  { need: "unsquashfs", pkg: "squashfs-tools", why: "inspects root.squashfs in tests" },
+  { need: "mksquashfs", pkg: "squashfs-tools", why: "makes the small root images of the initrd boot tests" },
+  { need: "gpgv", pkg: "gpgv", why: "verifies the Debian archive's InRelease" },
+  { need: "/usr/share/keyrings/debian-archive-keyring.gpg", pkg: "debian-archive-keyring", why: "the keys InRelease is signed with" },
+  { need: "xz", pkg: "xz-utils", why: "unpacks .deb data and Packages.xz" },
+  { need: "zstd", pkg: "zstd", why: "unpacks .deb data and compresses images" },
+  { need: "ssh-keygen", pkg: "openssh-client", why: "test keys and ssh into the VM" },
+  { need: "ssh", pkg: "openssh-client", why: "ssh into the VM" },
+  { need: "cpio", pkg: "cpio", why: "checks initrd archives in tests" },
+  { need: "bsdtar", pkg: "libarchive-tools", why: "checks initrd archives in tests" },
+  { need: "curl", pkg: "curl", why: "talks to nginx in the boot tests" },
+  { need: "shellcheck", pkg: "shellcheck", why: "checks the generated runit scripts in tests" },
+  { need: "openssl", pkg: "openssl", why: "checks the VM's TLS certificate in the boot tests" },
+  { need: "readelf", pkg: "binutils", why: "cross-checks the kernel builder's .modinfo parser in tests" },
+  { need: "git", pkg: "git", why: "the bench's reproducibility check clones the repository" },
+];
+
+/** Never installed by setup: Debian's Essential packages and Node.js (which runs all of this) are on every machine. */
+export const alwaysPresentPrograms = [
+  // dash / bash
+  "sh", "bash",
+  // coreutils
+  "cat", "cp", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
+  // findutils, grep, sed
+  "find", "xargs", "grep", "sed",
+  // util-linux
+  "setpriv", "unshare",
+  // dpkg
+  "dpkg-deb",
+  // Node.js
+  "node", "npm", "npx",
+];
+
+/** Host paths that exist on every Linux machine without a package: the kernel's file systems and the temp directory. */
+export const alwaysPresentPaths = ["/dev/", "/proc/", "/sys/", "/tmp/"];
