@@ -5,9 +5,12 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { ConfigError, NotosError, displayFile, type ConfigIssue } from "./errors.js";
 import { mergeDefinitions, isPlainObject, show, type Definition } from "./merge.js";
-import { isOverride, mkOverride, moduleOptions, type Module, type ModuleDefinition } from "./module.js";
+import type { Builder } from "./builder.js";
+import { composeSchema, type FoundDeclaration } from "./declare.js";
+import { isConfigFunction, isOverride, mkOverride, moduleOptions, type Module, type ModuleArguments, type ModuleDefinition } from "./module.js";
 import { formatPath, type PathSegment } from "./path.js";
-import { systemSchema, type SystemConfig } from "./schema.js";
+import { canonicalJson } from "./store.js";
+import { coreDeclarations, type SystemConfig } from "./schema.js";
 import { closest } from "./suggest.js";
 import { knownKeys } from "./zod-walk.js";
 
@@ -15,6 +18,10 @@ export interface EvaluatedSystem {
   config: SystemConfig;
   /** Option path (as `formatPath` prints it) → files of the modules that set it. */
   definitions: Map<string, string[]>;
+  /** The composed option schema: core's options and every module's declarations. */
+  schema: z.ZodType;
+  /** The builders the modules add, each once, in module order. */
+  builders: Builder[];
 }
 
 export interface EvalOptions {
@@ -31,8 +38,27 @@ export interface CollectedModule {
   label: string;
 }
 
-/** Every module reachable from `root`, imports before their importer, each module object once. */
-export function collectModules(root: Module, options: EvalOptions = {}): CollectedModule[] {
+/** Thrown by the configuration a module function sees before there is one (the first round of evaluation). */
+class NotYetEvaluated extends Error {}
+
+const pendingConfig: SystemConfig = new Proxy({} as SystemConfig, {
+  get() {
+    throw new NotYetEvaluated();
+  },
+  has() {
+    throw new NotYetEvaluated();
+  },
+  ownKeys() {
+    throw new NotYetEvaluated();
+  },
+});
+
+/**
+ * Every module reachable from `root`, imports before their importer, each
+ * module object once. Module functions that take `{ config }` receive
+ * `config` (or, without one, are left out of this round).
+ */
+export function collectModules(root: Module, options: EvalOptions = {}, config: SystemConfig = pendingConfig): CollectedModule[] {
   const seen = new Set<unknown>();
   const out: CollectedModule[] = [];
   const visit = (module: Module, importer: string | undefined, isRoot: boolean, trail: string): void => {
@@ -40,13 +66,23 @@ export function collectModules(root: Module, options: EvalOptions = {}): Collect
     seen.add(module);
     let definition: unknown = module;
     if (typeof module === "function") {
-      if (module.length > 0) {
-        throw new NotosError(`${trail} is a function that takes arguments; a module function takes none.`, {
+      if (module.length > 0 && !isConfigFunction(module)) {
+        throw new NotosError(`${trail} is a function that takes arguments; a module function takes none (or is a \`defineModule(({ config }) => …)\`).`, {
           code: "MODULE_INVALID",
           hint: "call the module factory in `imports`, e.g. `openssh({ authorizedKeys })` instead of `openssh`.",
         });
       }
-      definition = module();
+      if (module.length === 1) {
+        const args: ModuleArguments = { config };
+        try {
+          definition = (module as (a: ModuleArguments) => ModuleDefinition)(args);
+        } catch (error) {
+          if (error instanceof NotYetEvaluated) return;
+          throw error;
+        }
+      } else {
+        definition = (module as () => ModuleDefinition)();
+      }
       if (seen.has(definition)) return;
       seen.add(definition);
     }
@@ -73,10 +109,75 @@ export function collectModules(root: Module, options: EvalOptions = {}): Collect
   return out;
 }
 
-/** Merge and validate the modules reachable from `root`; throws `ConfigError` listing every problem. */
+/** Rounds of evaluation before module functions of `config` must have settled. */
+const MAX_ROUNDS = 10;
+
+/**
+ * Merge and validate the modules reachable from `root`; throws `ConfigError`
+ * listing every problem. Module functions of `{ config }` are evaluated to a
+ * fixed point: each round gives them the previous round's configuration,
+ * until the configuration stops changing.
+ */
 export function evalSystem(root: Module, options: EvalOptions = {}): EvaluatedSystem {
-  const modules = collectModules(root, options);
+  let config: SystemConfig = pendingConfig;
+  let previous: string | undefined;
+  const readsConfig = usesConfig(root, options);
+  for (let round = 1; ; round++) {
+    const attempt = evalRound(collectModules(root, options, config));
+    if (!readsConfig) return finish(attempt);
+    // Settled when the definitions stop changing; an invalid round keeps the last valid configuration.
+    const text = canonicalJson(attempt.merged);
+    if (text === previous) return finish(attempt);
+    if (round === MAX_ROUNDS) {
+      throw new NotosError(`The configuration does not settle: module functions of \`config\` still change it after ${MAX_ROUNDS} rounds.`, {
+        code: "CONFIG_DIVERGES",
+        hint: "a module function must not set an option from a value it changes itself (e.g. `x: config.x + 1`).",
+      });
+    }
+    previous = text;
+    config = attempt.config ?? (config === pendingConfig ? (attempt.merged as SystemConfig) : config);
+  }
+}
+
+function finish(attempt: Round): EvaluatedSystem {
+  if (attempt.issues.length) throw new ConfigError(attempt.issues);
+  return { config: attempt.config!, definitions: attempt.definitions, schema: attempt.schema, builders: attempt.builders };
+}
+
+interface Round {
+  config?: SystemConfig;
+  merged: unknown;
+  issues: ConfigIssue[];
+  definitions: Map<string, string[]>;
+  schema: z.ZodType;
+  builders: Builder[];
+}
+
+function usesConfig(root: Module, options: EvalOptions): boolean {
+  let found = false;
+  const probe = new Proxy({} as SystemConfig, {
+    get() {
+      found = true;
+      throw new NotYetEvaluated();
+    },
+  });
+  try {
+    collectModules(root, options, probe);
+  } catch {
+    // Errors surface in the real rounds.
+  }
+  return found;
+}
+
+function evalRound(modules: CollectedModule[]): Round {
   const issues: ConfigIssue[] = [];
+  const declarations: FoundDeclaration[] = [...coreDeclarations];
+  const builders: Builder[] = [];
+  for (const m of modules) {
+    for (const [path, schema] of Object.entries(m.definition.options ?? {})) declarations.push({ path, schema, file: m.label });
+    for (const b of m.definition.builders ?? []) if (!builders.includes(b)) builders.push(b);
+  }
+  const schema = composeSchema(declarations);
   const defs: Definition[] = modules.map((m) => ({
     file: m.label,
     value: resolveEtcSources(moduleOptions(m.definition), m, issues),
@@ -85,15 +186,21 @@ export function evalSystem(root: Module, options: EvalOptions = {}): EvaluatedSy
   issues.push(...merged.conflicts.map(({ path, message, files }) => ({ path, message, files })));
   const conflictPaths = merged.conflicts.map((c) => c.segments);
 
-  const result = systemSchema.safeParse(merged.value ?? {});
+  const result = schema.safeParse(merged.value ?? {});
   if (!result.success) {
-    for (const issue of zodIssues(result.error.issues, [], merged.value)) {
+    for (const issue of zodIssues(schema, result.error.issues, [], merged.value)) {
       if (conflictPaths.some((c) => isPrefix(c, issue.segments))) continue;
       issues.push({ path: formatPath(issue.segments), message: issue.message, files: filesAt(merged.definitions, issue.segments) });
     }
   }
-  if (issues.length) throw new ConfigError(issues);
-  return { config: result.data as SystemConfig, definitions: merged.definitions };
+  return {
+    ...(result.success ? { config: result.data as SystemConfig } : {}),
+    merged: merged.value ?? {},
+    issues,
+    definitions: merged.definitions,
+    schema,
+    builders,
+  };
 }
 
 /** A module's relative `environment.etc.*.source` paths, made absolute against the module file's directory. */
@@ -141,7 +248,7 @@ interface LocatedMessage {
 
 type ZodIssue = z.core.$ZodIssue;
 
-function zodIssues(list: readonly ZodIssue[], base: PathSegment[], root: unknown): LocatedMessage[] {
+function zodIssues(schema: z.ZodType, list: readonly ZodIssue[], base: PathSegment[], root: unknown): LocatedMessage[] {
   const out: LocatedMessage[] = [];
   for (const issue of list) {
     const segments = [...base, ...issue.path.map((p) => (typeof p === "number" ? p : String(p)))];
@@ -149,7 +256,7 @@ function zodIssues(list: readonly ZodIssue[], base: PathSegment[], root: unknown
     const got = `, got ${describeValue(value)}`;
     switch (issue.code) {
       case "unrecognized_keys": {
-        const known = knownKeys(systemSchema, segments);
+        const known = knownKeys(schema, segments);
         for (const key of issue.keys) {
           const guess = closest(key, known);
           out.push({
@@ -169,7 +276,7 @@ function zodIssues(list: readonly ZodIssue[], base: PathSegment[], root: unknown
         // A branch whose problems are all inside the value matched its shape: report those.
         const deep = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
         if (deep) {
-          out.push(...zodIssues(deep, segments, root));
+          out.push(...zodIssues(schema, deep, segments, root));
         } else {
           const expected = issue.errors.flatMap((branch) => branch.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => (i as { expected: string }).expected));
           out.push({ segments, message: `expected ${expected.length ? [...new Set(expected)].join(" or ") : "a different value"}${got}` });

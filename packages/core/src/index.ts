@@ -19,6 +19,7 @@ export {
   type Module,
   type ModuleDefinition,
   type ModuleOptions,
+  type ModuleArguments,
 } from "./module.js";
 export { mergeDefinitions, type Definition, type MergeResult } from "./merge.js";
 export { evalSystem, collectModules, type EvaluatedSystem, type EvalOptions, type CollectedModule } from "./eval.js";
@@ -30,3 +31,24 @@ export { listOptions, type OptionDoc } from "./options.js";
 export { runCli, type CliIO } from "./commands.js";
 export * from "./entries.js";
 export * from "./issues.js";
+export { composeSchema, type NotosOptions, type DeclaredConfig, type DeclaredInput, type OptionDeclarations, type FoundDeclaration } from "./declare.js";
+export {
+  defineBuilder,
+  defineLayer,
+  layers,
+  isBuilder,
+  type Builder,
+  type BuilderSpec,
+  type LayerSpec,
+  type BuildArgs,
+  type Collection,
+  type InputSpec,
+  type InputArtifacts,
+  type OptionSlice,
+  type PackageSetSpec,
+  type PackageSource,
+  type LockedDeb,
+  type FetchedDeb,
+  type RealisedEntry,
+} from "./builder.js";
+export { buildGraph, runGraph, optionSlice, distFiles, type BuildGraph, type GraphRun, type RunContext, type Realisation } from "./graph.js";

@@ -2,12 +2,22 @@
 // and the system is their merge. Values may carry a priority marker so that
 // one module can override another without a conflict.
 import { fileURLToPath } from "node:url";
-import type { SystemOptions } from "./schema.js";
+import type { Builder } from "./builder.js";
+import type { OptionDeclarations } from "./declare.js";
+import type { SystemConfig, SystemOptions } from "./schema.js";
 
 // A registered symbol, so markers made by another copy of @notos/core (a
 // configuration loaded through jiti may import the built package while the
 // CLI runs from source) are still recognised.
 const OVERRIDE = Symbol.for("notos.override");
+// Marks a function made by defineModule/defineSystem: only those may take `{ config }`, so a
+// module factory put into `imports` uncalled (`openssh` for `openssh({…})`) is still caught.
+const CONFIG_FUNCTION = Symbol.for("notos.configModule");
+
+/** Whether `value` is a module function of `{ config }` made with defineModule or defineSystem. */
+export function isConfigFunction(value: unknown): boolean {
+  return typeof value === "function" && (value as unknown as Record<symbol, unknown>)[CONFIG_FUNCTION] === true;
+}
 
 /** Priorities as in NixOS: the lower number wins. */
 export const priorities = { force: 50, plain: 100, default: 1000 } as const;
@@ -52,16 +62,29 @@ export type ModuleOptions = { [K in keyof SystemOptions]?: DeepOverridable<Syste
 export interface ModuleDefinition extends ModuleOptions {
   /** Modules merged before this one. */
   imports?: Module[];
+  /** Options this module declares (option path → zod schema); see `NotosOptions` for the type side. */
+  options?: OptionDeclarations;
+  /** Builders this module adds to the system: their layers go into the root, their files into dist/. */
+  builders?: readonly Builder[];
   /** The file the module was defined in: relative etc `source` paths resolve against its directory, errors name it. */
   file?: string;
   /** A name for messages when there is no file. */
   name?: string;
 }
 
-/** A module: option values plus imports, or a zero-argument function returning one. */
-export type Module = ModuleDefinition | (() => ModuleDefinition);
+/** What a module function receives: the evaluated configuration of the whole system (NixOS's `config`). */
+export interface ModuleArguments {
+  config: SystemConfig;
+}
 
-const META_KEYS = new Set(["imports", "file", "name"]);
+/**
+ * A module: option values plus imports; or a function returning one, which
+ * may read the evaluated configuration (`({ config }) => …`, for conditional
+ * definitions). Its imports and declarations must not depend on `config`.
+ */
+export type Module = ModuleDefinition | (() => ModuleDefinition) | ((args: ModuleArguments) => ModuleDefinition);
+
+const META_KEYS = new Set(["imports", "file", "name", "options", "builders"]);
 
 /** The option values of a module without `imports`, `file` and `name`. */
 export function moduleOptions(def: ModuleDefinition): Record<string, unknown> {
@@ -70,27 +93,31 @@ export function moduleOptions(def: ModuleDefinition): Record<string, unknown> {
 
 /** A module, with `file` set to the file that called `defineModule` unless given. */
 export function defineModule(def: ModuleDefinition): ModuleDefinition;
-export function defineModule(def: () => ModuleDefinition): () => ModuleDefinition;
+export function defineModule<F extends (args: ModuleArguments) => ModuleDefinition>(def: F): (...args: Parameters<F>) => ModuleDefinition;
 export function defineModule(def: Module): Module {
   return withFile(def, callerFile());
 }
 
 /** The root module of a system (the default export of `notos.config.ts`), with `file` filled in like `defineModule`. */
 export function defineSystem(def: ModuleDefinition): ModuleDefinition;
-export function defineSystem(def: () => ModuleDefinition): () => ModuleDefinition;
+export function defineSystem<F extends (args: ModuleArguments) => ModuleDefinition>(def: F): (...args: Parameters<F>) => ModuleDefinition;
 export function defineSystem(def: Module): Module {
   return withFile(def, callerFile());
 }
 
 function withFile<M extends Module>(def: M, file: string | undefined): M {
+  if (typeof def === "function" && def.length === 1 && file === undefined) {
+    Object.defineProperty(def, CONFIG_FUNCTION, { value: true });
+    return def;
+  }
   if (file === undefined) return def;
   if (typeof def === "function") {
-    const factory = def as () => ModuleDefinition;
-    const wrapped = (() => {
-      const result = factory();
-      return result.file === undefined ? { ...result, file } : result;
-    }) as M;
+    const factory = def as (args?: ModuleArguments) => ModuleDefinition;
+    // Keep the arity: it tells evaluation whether the function reads the configuration.
+    const fill = (result: ModuleDefinition) => (result && typeof result === "object" && result.file === undefined ? { ...result, file } : result);
+    const wrapped = (factory.length > 0 ? (args: ModuleArguments) => fill(factory(args)) : () => fill(factory())) as M;
     Object.defineProperty(wrapped, "name", { value: factory.name });
+    if (factory.length === 1) Object.defineProperty(wrapped, CONFIG_FUNCTION, { value: true });
     return wrapped;
   }
   if (typeof def !== "object" || def === null) return def;

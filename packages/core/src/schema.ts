@@ -1,6 +1,7 @@
 // The option tree of a notos system: one zod schema that every builder reads.
 // Every option has a default and a description; `notos options` lists them.
 import { z } from "zod";
+import type { DeclaredConfig, DeclaredInput, FoundDeclaration } from "./declare.js";
 
 const octalMode = z
   .string()
@@ -191,10 +192,17 @@ export const systemSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * The options core still declares itself, one declaration per top-level
+ * namespace; packages declare the rest (and, namespace by namespace, take
+ * these over).
+ */
+export const coreDeclarations: readonly FoundDeclaration[] = Object.entries(systemSchema.shape).map(([path, schema]) => ({ path, schema, file: "@notos/core" }));
+
 /** The evaluated configuration of a notos system: every option present, defaults filled in. */
-export type SystemConfig = z.output<typeof systemSchema>;
+export type SystemConfig = z.output<typeof systemSchema> & DeclaredConfig;
 /** What a module may write: every option optional, at any depth. */
-export type SystemOptions = z.input<typeof systemSchema>;
+export type SystemOptions = z.input<typeof systemSchema> & DeclaredInput;
 export type EtcEntry = z.output<typeof etcEntrySchema>;
 export type User = z.output<typeof userSchema>;
 export type Group = z.output<typeof groupSchema>;

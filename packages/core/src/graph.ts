@@ -1,0 +1,203 @@
+// The system's build graph, as data: the builders its modules add, the
+// builders their inputs pull in, and the members of every collection. One
+// run realises each builder once (memoised), inputs first, independent
+// builders side by side; each answers from the store when its key — its
+// option slice, its input digests, its locked packages, its version — is
+// already there (early cutoff).
+import type { Artifact } from "./build.js";
+import { isBuilder, isCollection, type Builder, type LockedDeb, type PackageSetSpec, type PackageSource } from "./builder.js";
+import { NotosError } from "./errors.js";
+import type { Reporter } from "./progress.js";
+import { storeKey, type KeyInputs, type Store } from "./store.js";
+
+export interface BuildGraph {
+  /** Every builder of the system, inputs before the builders that take them. */
+  builders: readonly Builder[];
+  /** A builder by name. */
+  get(name: string): Builder | undefined;
+  /** The builders behind one input of a builder (one, or a collection's members in name order). */
+  inputBuilders(builder: Builder, input: string): Builder[];
+  /** Names of the builders a builder takes, directly. */
+  dependencies(builder: Builder): string[];
+}
+
+/** The graph of `roots` and everything their inputs need; throws on duplicate names, unknown inputs and cycles. */
+export function buildGraph(roots: readonly Builder[]): BuildGraph {
+  const byName = new Map<string, Builder>();
+  const add = (b: Builder, via: string): void => {
+    const known = byName.get(b.name);
+    if (known === b) return;
+    if (known) {
+      throw new NotosError(`Two different builders are named ${JSON.stringify(b.name)} (${via}).`, {
+        code: "BUILDER_NAME",
+        hint: "builder names are unique in a system; two copies of one builder package (different versions) cause this too — `npm ls` shows them.",
+      });
+    }
+    byName.set(b.name, b);
+    for (const [input, spec] of Object.entries(b.inputs)) {
+      if (isBuilder(spec)) add(spec, `input ${input} of ${b.name}`);
+      else if (!isCollection(spec)) throw new NotosError(`Input ${input} of builder ${b.name} is neither a builder nor a collection.`, { code: "BUILDER_INPUT" });
+    }
+  };
+  for (const b of roots) {
+    if (!isBuilder(b)) throw new NotosError(`A module's \`builders\` holds something that is not a builder (made with defineBuilder or defineLayer).`, { code: "BUILDER_INVALID" });
+    add(b, "added by a module");
+  }
+  const members = (role: string) => [...byName.values()].filter((b) => b.roles.includes(role)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const inputBuilders = (b: Builder, input: string): Builder[] => {
+    const spec = b.inputs[input];
+    if (isBuilder(spec)) return [spec];
+    if (isCollection(spec)) return members(spec.role).filter((m) => m !== b);
+    return [];
+  };
+  const dependencies = (b: Builder) => [...new Set(Object.keys(b.inputs).flatMap((i) => inputBuilders(b, i).map((d) => d.name)))];
+
+  const order: Builder[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (b: Builder, trail: string[]): void => {
+    if (state.get(b.name) === "done") return;
+    if (state.get(b.name) === "visiting") {
+      throw new NotosError(`The builders depend on each other in a cycle: ${[...trail.slice(trail.indexOf(b.name)), b.name].join(" → ")}.`, { code: "BUILDER_CYCLE" });
+    }
+    state.set(b.name, "visiting");
+    for (const d of dependencies(b)) visit(byName.get(d)!, [...trail, b.name]);
+    state.set(b.name, "done");
+    order.push(b);
+  };
+  for (const b of [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) visit(b, []);
+  return { builders: order, get: (name) => byName.get(name), inputBuilders, dependencies };
+}
+
+/** The configuration at `paths`, in the configuration's own shape: what a builder receives and its key hashes. */
+export function optionSlice(config: unknown, paths: readonly string[], builder = "a builder"): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of [...paths].sort()) {
+    const segments = path.split(".");
+    let value: unknown = config;
+    for (const s of segments) {
+      if (value === null || typeof value !== "object" || !(s in (value as object))) {
+        throw new NotosError(`Builder ${builder} reads the option ${path}, which no module of this system declares.`, {
+          code: "BUILDER_OPTION",
+          hint: "import the module that declares it (the package that owns the option exports one), or fix the path in the builder's `reads`.",
+        });
+      }
+      value = (value as Record<string, unknown>)[s];
+    }
+    let target = out;
+    for (const s of segments.slice(0, -1)) target = (target[s] ??= {}) as Record<string, unknown>;
+    target[segments.at(-1)!] = value;
+  }
+  return deepFreeze(structuredClone(out));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface RunContext {
+  config: unknown;
+  definitions: ReadonlyMap<string, string[]>;
+  store: Store;
+  packages: PackageSource;
+  reporter: Reporter;
+  sourceDateEpoch: number;
+}
+
+/** What one builder's realisation was keyed on, and what came of it. */
+export interface Realisation {
+  builder: string;
+  key: string;
+  /** Exactly what the key hashes: for `notos why`. */
+  keyInputs: KeyInputs & { packages: Record<string, string[]> };
+  artifact: Artifact;
+  cached: boolean;
+  seconds: number;
+}
+
+export interface GraphRun {
+  /** The artifact of a builder of the graph (realising its inputs first); each builder runs at most once per run. */
+  realise(name: string): Promise<Artifact>;
+  /** The realisations so far, in completion order. */
+  readonly realisations: Realisation[];
+}
+
+/** Each package's name, version and sha256: what a builder's key takes of a locked set. */
+function lockedRows(packages: readonly LockedDeb[]): string[] {
+  return packages.map((p) => `${p.name} ${p.version} ${p.sha256}`).sort();
+}
+
+export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
+  const started = new Map<string, Promise<Artifact>>();
+  const realisations: Realisation[] = [];
+
+  const realiseBuilder = async (b: Builder): Promise<Artifact> => {
+    const inputs: Record<string, Artifact | Artifact[]> = {};
+    const digests: Record<string, string> = {};
+    await Promise.all(
+      Object.keys(b.inputs).map(async (input) => {
+        const members = graph.inputBuilders(b, input);
+        const artifacts = await Promise.all(members.map((m) => realise(m.name)));
+        inputs[input] = isBuilder(b.inputs[input]) ? artifacts[0]! : artifacts;
+        artifacts.forEach((a, i) => (digests[isBuilder(b.inputs[input]) ? input : `${input}/${members[i]!.name}`] = a.digest));
+      }),
+    );
+    const options = optionSlice(ctx.config, b.reads, b.name);
+    const sets = b.packageSets(options);
+    const setByName = new Map<string, PackageSetSpec>(sets.map((s) => [s.name, s]));
+    const packages: Record<string, string[]> = {};
+    for (const set of sets) packages[set.name] = lockedRows(await ctx.packages.locked(set));
+    const keyInputs = { builder: b.name, version: b.version, config: options, inputs: digests, packages };
+    const key = storeKey(keyInputs);
+    const reporter = ctx.reporter.child(b.name);
+    const t0 = performance.now();
+    const entry = await ctx.store.realise(b.name, key, (out) =>
+      b.build({
+        options,
+        inputs,
+        out,
+        reporter,
+        sourceDateEpoch: ctx.sourceDateEpoch,
+        definitions: ctx.definitions,
+        packages: async (name) => {
+          const set = setByName.get(name);
+          if (!set) throw new NotosError(`Builder ${b.name} asked for the package set ${JSON.stringify(name)}, which it does not declare.`, { code: "BUILDER_PACKAGES", hint: `declare it in the builder's \`packages\` (declared: ${[...setByName.keys()].join(", ") || "none"}).` });
+          return ctx.packages.fetch(set);
+        },
+      }),
+    );
+    const artifact = await b.artifact({ builder: b.name, path: entry.path, digest: entry.digest, cached: entry.cached, meta: entry.meta }, { options, inputs });
+    realisations.push({ builder: b.name, key, keyInputs, artifact, cached: entry.cached, seconds: (performance.now() - t0) / 1000 });
+    return artifact;
+  };
+
+  const realise = (name: string): Promise<Artifact> => {
+    const b = graph.get(name);
+    if (!b) return Promise.reject(new NotosError(`This system has no builder named ${JSON.stringify(name)}.`, { code: "BUILDER_UNKNOWN", hint: `its builders: ${graph.builders.map((x) => x.name).join(", ")}` }));
+    let p = started.get(name);
+    if (!p) started.set(name, (p = realiseBuilder(b)));
+    return p;
+  };
+  return { realise, realisations };
+}
+
+/** The files every builder puts into dist/: name → file; two builders claiming one name is an error. */
+export function distFiles(graph: BuildGraph, artifacts: ReadonlyMap<string, Artifact>, config: unknown): Map<string, { file: string; builder: string }> {
+  const out = new Map<string, { file: string; builder: string }>();
+  for (const b of graph.builders) {
+    const artifact = artifacts.get(b.name);
+    if (!artifact) continue;
+    for (const [name, file] of Object.entries(b.dist(artifact, optionSlice(config, b.reads, b.name)))) {
+      if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith(".")) {
+        throw new NotosError(`Builder ${b.name} names a dist file ${JSON.stringify(name)}; dist/ holds plain file names.`, { code: "BUILDER_DIST" });
+      }
+      const other = out.get(name);
+      if (other) throw new NotosError(`Builders ${other.builder} and ${b.name} both put ${name} into dist/.`, { code: "BUILDER_DIST", hint: "rename one of the files in its builder's `dist`." });
+      out.set(name, { file, builder: b.name });
+    }
+  }
+  return out;
+}
