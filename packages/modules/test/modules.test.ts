@@ -98,6 +98,9 @@ describe("the nginx default page task", () => {
     const dir = mkdtempSync(join(tmpdir(), "notos-page-"));
     writeFileSync(join(dir, "os-release"), 'IMAGE_ID="webbox"\nIMAGE_VERSION="1.0 <beta>"\n');
     const task = defaultPageTask.replaceAll("/etc/os-release", join(dir, "os-release")).replaceAll("/run/notos/www", join(dir, "www"));
+    // It runs on this machine: refuse unless every path it reads or writes was moved into dir.
+    const outside = task.replaceAll(dir, "").match(/(?<![\w.$}-])\/(bin|boot|dev|etc|home|lib|opt|proc|root|run|sbin|srv|sys|tmp|usr|var)\b\S*/g);
+    if (outside) throw new Error(`refusing to run the task on this machine: it still names ${outside.join(", ")}`);
     const r = spawnSync("sh", ["-e", "-c", task], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const page = readFileSync(join(dir, "www", "index.html"), "utf8");

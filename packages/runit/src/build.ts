@@ -4,7 +4,7 @@ import type { Definitions } from "@notos/core";
 import { runitLayer } from "./layer.js";
 
 /** Bump when the layer changes for the same configuration. */
-export const RUNIT_BUILDER_VERSION = "1";
+export const RUNIT_BUILDER_VERSION = "2";
 
 export interface BuildRunitOptions {
   /** `evalSystem`'s definitions, so errors name the modules that set an option. */

@@ -2,6 +2,7 @@
 import type { Layer, SystemConfig } from "@notos/core";
 import { stage2InitScript } from "./init.js";
 import { IssueCollector, type Definitions } from "@notos/core";
+import type { RunitPaths } from "./paths.js";
 import { serviceEntries, validateServices } from "./services.js";
 import { stage1Entries, validateStage1 } from "./stage1.js";
 import { controlEntries } from "./stages.js";
@@ -10,6 +11,12 @@ import { file, withParents } from "./tree.js";
 export interface RunitLayerOptions {
   /** `evalSystem`'s option path → module files map, so errors name the modules. */
   definitions?: Definitions;
+  /**
+   * Tests only: where the control scripts and the stage-2 init reach outside
+   * themselves, so they can run on a test machine without touching it.
+   * buildRunit never passes it: a system always gets the real paths.
+   */
+  paths?: Partial<RunitPaths>;
 }
 
 /**
@@ -27,9 +34,9 @@ export function runitLayer(config: SystemConfig, options: RunitLayerOptions = {}
     name: "runit",
     entries: withParents([
       ...stage1Entries(config),
-      ...controlEntries(config),
+      ...controlEntries(config, options.paths),
       ...serviceEntries(config.services),
-      file(init, stage2InitScript(), 0o755),
+      file(init, stage2InitScript(options.paths), 0o755),
     ]),
   };
 }

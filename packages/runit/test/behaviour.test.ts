@@ -1,71 +1,114 @@
-// The generated scripts run, with the paths that would touch this machine
-// (PID 1's flag files, /proc/sysrq-trigger) pointed into a temporary directory.
+// The generated scripts run on this machine, with every path they reach
+// outside themselves (the sysrq trigger, the kernel command line, the mount
+// table, runit's flag files, PID 1 …) given to the generator as a temporary
+// directory. Before each run, assertRedirected checks the script's text and
+// refuses when anything still points at the real machine: a script that
+// spelled /proc/sysrq-trigger differently would power it off.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { find, layerOf, text } from "./helpers.js";
+import { systemSchema } from "@notos/core";
+import { runitLayer } from "../src/index.js";
+import { assertRedirected, find, layerOf, pathsIn, text } from "./helpers.js";
 
-const { entries } = layerOf({ services: { web: { run: "exec web" } } });
+const config = systemSchema.parse({ services: { web: { run: "exec web" } } });
 const temp = () => mkdtempSync(join(tmpdir(), "notos-runit-"));
+/** No process has this id (above the kernel's pid_max limit): stage-2 init tests signal nobody. */
+const NO_PID = 1 << 23;
 
-function writeScript(dir: string, name: string, source: string): string {
-  const path = join(dir, name);
+function writeScript(path: string, source: string): string {
   writeFileSync(path, source);
   chmodSync(path, 0o755);
   return path;
 }
 
-/** The stage-2 init with every path that reaches outside the test replaced. */
-function stage2Init(dir: string, runit = "/usr/sbin/runit"): string {
-  return text(find(entries, "/usr/lib/notos/stage-2"))
-    .replaceAll("/proc/sysrq-trigger", join(dir, "sysrq"))
-    .replaceAll("/proc/cmdline", join(dir, "cmdline"))
-    .replaceAll("/usr/sbin/runit", runit)
-    .replaceAll("/etc/runit/1", join(dir, "stage-1"))
-    .replace("  sleep 5\n", ""); // the wait for the power-off to happen
+/** A generated script with every outside path in `dir`, checked before it may run. */
+function generated(dir: string, path: string, initPid = NO_PID, edit: (source: string) => string = (s) => s): string {
+  const source = edit(text(find(runitLayer(config, { paths: pathsIn(dir, initPid) }).entries, path)));
+  assertRedirected(source, dir, initPid);
+  return source;
 }
+
+/** The stage-2 init, without the wait for the power-off to happen. */
+function stage2Init(dir: string): string {
+  const p = pathsIn(dir, NO_PID);
+  mkdirSync(p.dev, { recursive: true });
+  mkdirSync(p.run, { recursive: true });
+  return writeScript(join(dir, "stage-2"), generated(dir, "/usr/lib/notos/stage-2", NO_PID, (s) => s.replace("  sleep 5\n", "")));
+}
+
+/** A mount table in which these of the stage-2 init's mount points are mounted. */
+function mountTable(dir: string, keys: ("proc" | "sys" | "dev" | "run")[]): void {
+  const p = pathsIn(dir, NO_PID);
+  const targets = keys.flatMap((k) => (k === "dev" ? [p.dev, join(p.dev, "pts"), join(p.dev, "shm")] : [p[k]]));
+  writeFileSync(p.mounts, targets.map((t) => `none ${t} tmpfs rw 0 0\n`).join(""));
+}
+
+describe("the guard", () => {
+  it("refuses the real scripts, and one that spells an outside path its own way", () => {
+    const dir = temp();
+    const real = text(find(layerOf({}).entries, "/usr/lib/notos/stage-2"));
+    expect(() => assertRedirected(real, dir, NO_PID)).toThrow(/refusing to run a generated script on this machine: proc=\/proc is not redirected/);
+    const redirected = generated(dir, "/usr/lib/notos/stage-2");
+    expect(() => assertRedirected(redirected.replace("  sleep 5\n", "  echo o > /proc//sysrq-trigger\n"), dir, NO_PID)).toThrow(/names a path outside/);
+    expect(() => assertRedirected(redirected.replace(/^runit=.*$/m, ""), dir, NO_PID)).toThrow(/\$runit is used but not set/);
+    const poweroff = generated(dir, "/usr/sbin/poweroff", 4242);
+    expect(() => assertRedirected(poweroff.replace('"$init_pid"', "1"), dir, 4242)).toThrow(/signals a fixed process/);
+  });
+
+  it("leaves the real scripts with the real paths, each named once at the top", () => {
+    const { entries } = layerOf({});
+    const init = text(find(entries, "/usr/lib/notos/stage-2"));
+    expect(init).toContain("\ncmdline=/proc/cmdline\nsysrq_trigger=/proc/sysrq-trigger\n");
+    expect(init.match(/\/proc\/sysrq-trigger/g)).toHaveLength(1);
+    expect(init).toMatch(/\nexec "\$runit"\n$/);
+    expect(text(find(entries, "/usr/sbin/poweroff"))).toContain("\nrun=/run\ninit_pid=1\n");
+  });
+});
 
 describe("the stage-2 init", () => {
   it("refuses to run when it is not PID 1, says why, and powers off", () => {
     const dir = temp();
     writeFileSync(join(dir, "cmdline"), "console=ttyS0 quiet\n");
-    const r = spawnSync("sh", [writeScript(dir, "stage-2", stage2Init(dir))], { encoding: "utf8" });
+    const r = spawnSync("sh", [stage2Init(dir)], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("<<< notos stage 2 >>>");
     expect(r.stderr).toMatch(/FATAL: must run as PID 1 \(runit only works as PID 1\); this is PID \d+/);
-    expect(readFileSync(join(dir, "sysrq"), "utf8")).toBe("o\n");
+    expect(readFileSync(join(dir, "sysrqTrigger"), "utf8")).toBe("o\n");
   });
 
-  it("starts a shell instead when the command line has notos.shell", () => {
+  it("starts the rescue shell instead when the command line has notos.shell", () => {
     const dir = temp();
     writeFileSync(join(dir, "cmdline"), "console=ttyS0 notos.shell\n");
-    const r = spawnSync("sh", [writeScript(dir, "stage-2", stage2Init(dir))], { encoding: "utf8", input: "echo in-the-shell\n" });
+    writeScript(join(dir, "shell"), '#!/bin/sh\necho "the rescue shell"\nexec sh\n');
+    const r = spawnSync("sh", [stage2Init(dir)], { encoding: "utf8", input: "echo in-the-shell\n" });
     expect(r.stderr).toContain("notos.shell is set: starting a shell");
-    expect(r.stdout).toContain("in-the-shell");
+    expect(r.stdout).toContain("the rescue shell\nin-the-shell\n");
   });
 
   const canUnshare = process.getuid?.() === 0 && spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "true"]).status === 0;
-  it.skipIf(!canUnshare)("as PID 1 (in a PID and mount namespace) checks its mounts and execs runit", () => {
+  it.skipIf(!canUnshare)("as PID 1 (in a PID and a private mount namespace) mounts what is missing and execs runit", () => {
     const dir = temp();
     writeFileSync(join(dir, "cmdline"), "\n");
-    writeScript(dir, "stage-1", "#!/bin/sh\n");
-    const runit = writeScript(dir, "runit", '#!/bin/sh\necho "runit is PID $$"\n');
-    const script = writeScript(dir, "stage-2", stage2Init(dir, runit));
-    const r = spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "sh", script], { encoding: "utf8" });
+    // Everything but /run is mounted already; the tmpfs on it stays in the namespace.
+    mountTable(dir, ["proc", "sys", "dev"]);
+    writeScript(join(dir, "stage1"), "#!/bin/sh\n");
+    writeScript(join(dir, "runit"), `#!/bin/sh\necho "runit is PID $$"\ngrep -q " ${join(dir, "run")} tmpfs " /proc/self/mounts && echo "run is a tmpfs"\n`);
+    const r = spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "sh", stage2Init(dir)], { encoding: "utf8" });
     expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("notos stage 2: starting runit\nrunit is PID 1\n");
+    expect(r.stdout).toContain("notos stage 2: starting runit\nrunit is PID 1\nrun is a tmpfs\n");
   });
 
   it.skipIf(!canUnshare)("as PID 1 stops loudly when runit is missing", () => {
     const dir = temp();
     writeFileSync(join(dir, "cmdline"), "\n");
-    writeScript(dir, "stage-1", "#!/bin/sh\n");
-    const script = writeScript(dir, "stage-2", stage2Init(dir, join(dir, "no-runit")));
-    const r = spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "sh", script], { encoding: "utf8" });
-    expect(r.stderr).toMatch(/FATAL: .*no-runit is missing \(the runit package is not in the root\)/);
-    expect(readFileSync(join(dir, "sysrq"), "utf8")).toBe("o\n");
+    mountTable(dir, ["proc", "sys", "dev", "run"]);
+    writeScript(join(dir, "stage1"), "#!/bin/sh\n");
+    const r = spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "sh", stage2Init(dir)], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/FATAL: .*\/runit is missing \(the runit package is not in the root\)/);
+    expect(readFileSync(join(dir, "sysrqTrigger"), "utf8")).toBe("o\n");
   });
 });
 
@@ -73,6 +116,7 @@ describe("poweroff, reboot and halt", () => {
   /** Run the command against a stand-in for PID 1 that reports SIGCONT. */
   async function run(command: string) {
     const dir = temp();
+    mkdirSync(join(dir, "run"));
     const pid1 = spawn("sh", ["-c", 'trap "echo CONT; exit 0" CONT; echo ready; while :; do sleep 0.05; done'], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const got = new Promise<string>((resolve) => {
@@ -80,10 +124,8 @@ describe("poweroff, reboot and halt", () => {
         out += d.toString();
         if (out.includes("ready") && !out.includes("started")) {
           out += "started";
-          const source = text(find(entries, `/usr/sbin/${command}`))
-            .replaceAll("/run/runit.", join(dir, "runit."))
-            .replace("kill -CONT 1", `kill -CONT ${pid1.pid}`)
-            .replace('"$(id -u)"', "0");
+          // Run as root or not: the root check is not what is tested here.
+          const source = generated(dir, `/usr/sbin/${command}`, pid1.pid!, (s) => s.replace('"$(id -u)"', "0"));
           const r = spawnSync("sh", ["-c", source], { encoding: "utf8" });
           expect(r.status, r.stderr).toBe(0);
         }
@@ -91,7 +133,7 @@ describe("poweroff, reboot and halt", () => {
       });
     });
     await got;
-    const mode = (f: string) => (statSync(join(dir, f)).mode & 0o777).toString(8);
+    const mode = (f: string) => (statSync(join(dir, "run", f)).mode & 0o777).toString(8);
     return { stopit: mode("runit.stopit"), reboot: mode("runit.reboot") };
   }
 

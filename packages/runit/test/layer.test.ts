@@ -81,11 +81,12 @@ describe("runitLayer", () => {
   });
 
   it("writes stages 2 and 3 for the enabled services", () => {
-    expect(text(find(entries, "/etc/runit/2"))).toMatch(/exec env - PATH="\$PATH" runsvdir -P \/etc\/service 'log: \.+'\n$/);
+    expect(text(find(entries, "/etc/runit/2"))).toMatch(/\nservice_dir=\/etc\/service\nexec env - PATH="\$PATH" runsvdir -P "\$service_dir" 'log: \.+'\n$/);
     const three = text(find(entries, "/etc/runit/3"));
-    expect(three).toContain("sv -w 7 force-stop /etc/service/custom /etc/service/nginx /etc/service/sshd\n");
-    expect(three).not.toContain("/etc/service/off");
-    expect(three).toContain("mount -o remount,ro /");
+    expect(three).toContain("\nservice_dir=/etc/service\nroot=/\nrun=/run\n");
+    expect(three).toContain('sv -w 7 force-stop "$service_dir"/custom "$service_dir"/nginx "$service_dir"/sshd\n');
+    expect(three).not.toContain("/off");
+    expect(three).toContain('mount -o remount,ro "$root"');
     expect(three).not.toMatch(/^set -e/m);
   });
 
