@@ -46,3 +46,4 @@ export {
 } from "./packages.js";
 export { readDebData, readDebControl, mergedUsrPath, normaliseDebPath, type DebEntry, type DebControl } from "./deb.js";
 export { listArMembers, type ArMember } from "./ar.js";
+export { debianPackageSource, type DebianSourceOptions, type DebianOptions } from "./source.js";

@@ -1,15 +1,9 @@
 // Package sets: a named list of roots plus how to close over them. A
 // system needs three — the root file system, the kernel, stage 1's busybox.
-import type { SystemConfig } from "@notos/core";
+import type { PackageSetSpec, SystemConfig } from "@notos/core";
 
-export interface PackageSet {
-  name: string;
-  roots: string[];
-  /** "all": the full closure; "none": the roots alone; { only }: follow only dependencies whose package name matches the regex. */
-  dependencies: "all" | "none" | { only: string };
-  recommends?: boolean;
-  essential?: boolean;
-}
+/** A set as builders declare it (see `PackageSetSpec` in @notos/core). */
+export type PackageSet = PackageSetSpec;
 
 /** What the lock file records of a set (and compares to decide whether to re-resolve). */
 export interface SetDefinition {
