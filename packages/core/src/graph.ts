@@ -201,3 +201,28 @@ export function distFiles(graph: BuildGraph, artifacts: ReadonlyMap<string, Arti
   }
   return out;
 }
+
+/** SOURCE_DATE_EPOCH as the one timestamp of a build: read once, at the edge (default 0). */
+export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SOURCE_DATE_EPOCH;
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d+$/.test(raw) || Number(raw) > 0xffffffff) {
+    throw new NotosError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (at most 4294967295), got ${JSON.stringify(raw)}.`, {
+      code: "SOURCE_DATE_EPOCH",
+      hint: "unset it, or set it to e.g. the last commit's time: `git log -1 --format=%ct`.",
+    });
+  }
+  return Number(raw);
+}
+
+export interface RealiseOptions extends Omit<RunContext, "definitions" | "sourceDateEpoch"> {
+  definitions?: ReadonlyMap<string, string[]>;
+  sourceDateEpoch?: number;
+}
+
+/** One builder's artifact, with whatever its inputs need, outside a whole-system build (tests, scripts). */
+export async function realise<A extends Artifact>(builder: Builder<A>, options: RealiseOptions): Promise<A> {
+  const graph = buildGraph([builder]);
+  const run = runGraph(graph, { definitions: new Map(), sourceDateEpoch: sourceDateEpoch(), ...options });
+  return (await run.realise(builder.name)) as A;
+}
