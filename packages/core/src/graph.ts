@@ -218,11 +218,14 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number {
 export interface RealiseOptions extends Omit<RunContext, "definitions" | "sourceDateEpoch"> {
   definitions?: ReadonlyMap<string, string[]>;
   sourceDateEpoch?: number;
+  /** Further builders in the graph, e.g. the members of a collection the builder takes. */
+  extra?: readonly Builder[];
 }
 
 /** One builder's artifact, with whatever its inputs need, outside a whole-system build (tests, scripts). */
 export async function realise<A extends Artifact>(builder: Builder<A>, options: RealiseOptions): Promise<A> {
-  const graph = buildGraph([builder]);
-  const run = runGraph(graph, { definitions: new Map(), sourceDateEpoch: sourceDateEpoch(), ...options });
+  const { extra = [], ...context } = options;
+  const graph = buildGraph([builder, ...extra]);
+  const run = runGraph(graph, { definitions: new Map(), sourceDateEpoch: sourceDateEpoch(), ...context });
   return (await run.realise(builder.name)) as A;
 }
