@@ -9,6 +9,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { Artifact, LayerArtifact } from "./build.js";
 import { LAYER_MANIFEST_FILE, layerManifest, writeLayer } from "./layer.js";
+import { callerFile } from "./module.js";
 import type { Reporter } from "./progress.js";
 import type { SystemConfig } from "./schema.js";
 import type { Layer } from "./tree.js";
@@ -134,6 +135,8 @@ export interface Builder<A extends Artifact = Artifact> {
   readonly reads: readonly string[];
   readonly inputs: Readonly<InputSpec>;
   readonly roles: readonly string[];
+  /** The file that defined the builder (its package is found from it), when known. */
+  readonly file?: string;
   packageSets(options: unknown): PackageSetSpec[];
   build(args: BuildArgs<unknown, Record<string, Artifact | Artifact[]>>): Promise<unknown>;
   artifact(entry: RealisedEntry<unknown>, args: { options: unknown; inputs: Record<string, Artifact | Artifact[]> }): Promise<A>;
@@ -152,7 +155,9 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export function defineBuilder<const P extends string, I extends InputSpec, M, A extends Artifact>(spec: BuilderSpec<P, I, M, A>): Builder<A> {
   if (!NAME.test(spec.name)) throw new TypeError(`defineBuilder: the name ${JSON.stringify(spec.name)} must be lower-case letters, digits and dashes`);
+  const file = callerFile();
   const builder: Builder<A> = {
+    ...(file !== undefined ? { file } : {}),
     [BUILDER]: true,
     name: spec.name,
     version: spec.version,

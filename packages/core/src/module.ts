@@ -140,8 +140,9 @@ export function callerFile(): string | undefined {
     .slice(1)
     .map(frameFile)
     .filter((f): f is string => f !== undefined);
-  const own = files[0];
-  return files.find((f) => f !== own);
+  // Skip every frame of core itself (its source directory, or the directory of its bundled chunks).
+  const own = files[0] === undefined ? undefined : files[0].slice(0, files[0].lastIndexOf("/") + 1);
+  return files.find((f) => own === undefined || !f.startsWith(own) || f.slice(own.length).includes("/"));
 }
 
 function frameFile(line: string): string | undefined {

@@ -176,6 +176,9 @@ describe("the build graph", () => {
     const graph = buildGraph([root, hostLayer, bannerLayer]);
     expect(graph.builders.map((b) => b.name)).toEqual(["banner", "host", "root"]);
     expect(graph.dependencies(root)).toEqual(["banner", "host"]);
+    // The defining file, from which tools find the builder's package.
+    expect(root.file).toMatch(/builders\.test\.ts$/);
+    expect(bannerLayer.file).toMatch(/builders\.test\.ts$/);
   });
 
   it("pulls in builders named as inputs, and refuses two builders of one name", () => {
