@@ -4,6 +4,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { createJiti } from "jiti";
+import type { z } from "zod";
+import type { Builder } from "./builder.js";
 import { NotosError, displayFile } from "./errors.js";
 import { evalSystem } from "./eval.js";
 import { isPlainObject } from "./merge.js";
@@ -32,6 +34,10 @@ export interface LoadedSystem {
   storeDir: string;
   /** Option path → files of the modules that set it. */
   definitions: Map<string, string[]>;
+  /** The composed option schema of this system. */
+  schema: z.ZodType;
+  /** The builders the system's modules add. */
+  builders: Builder[];
 }
 
 /** The nearest directory at or above `from` holding the root turbo.json or .git. */
@@ -116,7 +122,7 @@ export async function importModuleFile(file: string): Promise<Module> {
 export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSystem> {
   const file = findConfigFile(options);
   const module = await importModuleFile(file);
-  const { config, definitions } = evalSystem(module, { file });
+  const { config, definitions, schema, builders } = evalSystem(module, { file });
   const dir = dirname(file);
   const store = process.env.NOTOS_STORE;
   return {
@@ -127,5 +133,7 @@ export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSyste
     // One store per repository, so systems in subdirectories share the kernel and packages.
     storeDir: store ? resolve(dir, store) : join(findRepoRoot(dir) ?? dir, ".notos", "store"),
     definitions,
+    schema,
+    builders,
   };
 }
