@@ -114,6 +114,11 @@ export interface BuilderSpec<P extends string, I extends InputSpec, M, A extends
   inputs?: I;
   /** The Debian package sets it needs, from its options. */
   packages?: (options: OptionSlice<P>) => PackageSetSpec[];
+  /**
+   * Digests of anything outside the configuration the build reads, such as
+   * host files named by options: name → digest, hashed into the store key.
+   */
+  fingerprint?: (options: OptionSlice<P>) => Promise<Record<string, string>>;
   /** Collections that find this builder ("layer" for a layer of the root). */
   roles?: readonly string[];
   /** Fill `out`; the returned metadata is stored with the entry. */
@@ -138,6 +143,8 @@ export interface Builder<A extends Artifact = Artifact> {
   /** The file that defined the builder (its package is found from it), when known. */
   readonly file?: string;
   packageSets(options: unknown): PackageSetSpec[];
+  /** The spec's fingerprint, or {} when it has none. */
+  fingerprint(options: unknown): Promise<Record<string, string>>;
   build(args: BuildArgs<unknown, Record<string, Artifact | Artifact[]>>): Promise<unknown>;
   artifact(entry: RealisedEntry<unknown>, args: { options: unknown; inputs: Record<string, Artifact | Artifact[]> }): Promise<A>;
   dist(artifact: A, options: unknown): Record<string, string>;
@@ -166,6 +173,7 @@ export function defineBuilder<const P extends string, I extends InputSpec, M, A 
     inputs: { ...(spec.inputs ?? {}) },
     roles: [...(spec.roles ?? [])],
     packageSets: (options) => spec.packages?.(options as OptionSlice<P>) ?? [],
+    fingerprint: async (options) => (await spec.fingerprint?.(options as OptionSlice<P>)) ?? {},
     build: (args) => spec.build(args as BuildArgs<OptionSlice<P>, InputArtifacts<I>>),
     artifact: async (entry, args) =>
       spec.artifact(entry as RealisedEntry<M>, args as { options: OptionSlice<P>; inputs: InputArtifacts<I> }),
@@ -182,6 +190,8 @@ export interface LayerSpec<P extends string, I extends InputSpec> {
   reads: readonly P[];
   inputs?: I;
   packages?: (options: OptionSlice<P>) => PackageSetSpec[];
+  /** As for defineBuilder: digests of what the build reads beyond its options. */
+  fingerprint?: (options: OptionSlice<P>) => Promise<Record<string, string>>;
   build(args: BuildArgs<OptionSlice<P>, InputArtifacts<I>>): Promise<Layer> | Layer;
   dist?: (artifact: LayerArtifact, options: OptionSlice<P>) => Record<string, string>;
 }
@@ -194,6 +204,7 @@ export function defineLayer<const P extends string, I extends InputSpec>(spec: L
     reads: spec.reads,
     ...(spec.inputs ? { inputs: spec.inputs } : {}),
     ...(spec.packages ? { packages: spec.packages } : {}),
+    ...(spec.fingerprint ? { fingerprint: spec.fingerprint } : {}),
     roles: ["layer"],
     async build(args) {
       const layer = await spec.build(args);

@@ -2,8 +2,9 @@
 // builders their inputs pull in, and the members of every collection. One
 // run realises each builder once (memoised), inputs first, independent
 // builders side by side; each answers from the store when its key — its
-// option slice, its input digests, its locked packages, its version — is
-// already there (early cutoff).
+// option slice, its input digests, its locked packages, its fingerprint (what
+// it reads outside the configuration), its version — is already there
+// (early cutoff).
 import type { Artifact } from "./build.js";
 import { isBuilder, isCollection, type Builder, type LockedDeb, type PackageSetSpec, type PackageSource } from "./builder.js";
 import { NotosError } from "./errors.js";
@@ -112,7 +113,7 @@ export interface Realisation {
   builder: string;
   key: string;
   /** Exactly what the key hashes: for `notos why`. */
-  keyInputs: KeyInputs & { packages: Record<string, string[]> };
+  keyInputs: KeyInputs & { packages: Record<string, string[]>; fingerprint?: Record<string, string> };
   artifact: Artifact;
   cached: boolean;
   seconds: number;
@@ -150,7 +151,9 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
     const setByName = new Map<string, PackageSetSpec>(sets.map((s) => [s.name, s]));
     const packages: Record<string, string[]> = {};
     for (const set of sets) packages[set.name] = lockedRows(await ctx.packages.locked(set));
-    const keyInputs = { builder: b.name, version: b.version, config: options, inputs: digests, packages };
+    const fingerprint = await b.fingerprint(options);
+    // Left out when empty, so builders without a fingerprint keep the keys they had.
+    const keyInputs = { builder: b.name, version: b.version, config: options, inputs: digests, packages, ...(Object.keys(fingerprint).length ? { fingerprint } : {}) };
     const key = storeKey(keyInputs);
     const reporter = ctx.reporter.child(b.name);
     const t0 = performance.now();

@@ -232,6 +232,40 @@ describe("the build graph", () => {
     expect([...files.keys()]).toEqual(["layers.txt"]);
   });
 
+  it("keys on a builder's fingerprint: a changed one rebuilds, the same one is cached", async () => {
+    const store = new Store(temp());
+    let digest = "one";
+    const built: string[] = [];
+    const outside = defineLayer({
+      name: "outside",
+      version: "1",
+      reads: ["banner"],
+      fingerprint: async (options) => ({ [options.banner.text]: digest }),
+      build() {
+        built.push(digest);
+        return { name: "outside", entries: [] };
+      },
+    });
+    const { config, definitions } = system([], { banner: { text: "file" } });
+    const run = async () => {
+      const r = runGraph(buildGraph([outside]), { config, definitions, store, packages: noPackages, reporter: silentReporter, sourceDateEpoch: 0 });
+      await r.realise("outside");
+      return r.realisations[0]!;
+    };
+    const first = await run();
+    expect(first.keyInputs.fingerprint).toEqual({ file: "one" });
+    expect((await run()).cached).toBe(true);
+    digest = "two";
+    const changed = await run();
+    expect(changed.cached).toBe(false);
+    expect(changed.key).not.toBe(first.key);
+    expect(built).toEqual(["one", "two"]);
+    // No fingerprint, no field: the keys of builders without one stay as they were.
+    const plain = runGraph(buildGraph([bannerLayer]), { config, definitions, store, packages: noPackages, reporter: silentReporter, sourceDateEpoch: 0 });
+    await plain.realise("banner");
+    expect("fingerprint" in plain.realisations[0]!.keyInputs).toBe(false);
+  });
+
   it("refuses two builders putting the same file into dist/", async () => {
     const other = defineBuilder({ name: "other", version: "1", reads: [], build: async () => ({}), artifact: (e) => ({ ...e }) as Artifact, dist: () => ({ "layers.txt": "/x" }) });
     const graph = buildGraph([root, other]);
