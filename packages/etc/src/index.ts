@@ -1,5 +1,7 @@
 export { etcLayer, type EtcLayerOptions } from "./layer.js";
-export { buildEtc, etcConfigSlice, ETC_BUILDER_VERSION, type BuildEtcOptions } from "./build.js";
+export { etc, etcModule, ETC_BUILDER_VERSION } from "./builder.js";
+export { ETC_READS, type EtcOptions } from "./options.js";
+export { buildEtc, etcConfigSlice, type BuildEtcOptions } from "./build.js";
 export { sshKeyProblem } from "./sshKeys.js";
 export { etcPathProblem, type ReadSource } from "./files.js";
 export { AUTHORIZED_KEYS_DIR } from "./users.js";

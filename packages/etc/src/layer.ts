@@ -1,9 +1,10 @@
-// The etc layer as data: a pure function of the configuration (and of the
-// bytes of `source` files, which the caller may supply).
-import type { Layer, SystemConfig, TreeEntry } from "@notos/core";
+// The etc layer as data: a pure function of its slice of the configuration
+// (and of the bytes of `source` files, which the caller may supply).
+import type { Layer, TreeEntry } from "@notos/core";
 import { etcFileEntry, readHostFile, type ReadSource } from "./files.js";
 import { IssueCollector, type Definitions } from "@notos/core";
 import { networkEntries, validateNetworking } from "./network.js";
+import type { EtcOptions } from "./options.js";
 import { nsswitch, osRelease, profile, shells, validateVariables } from "./system.js";
 import { withParents } from "./tree.js";
 import { accountEntries, validateAccounts } from "./users.js";
@@ -21,7 +22,7 @@ export interface EtcLayerOptions {
  * same name (and `enable: false` removes a generated file).
  * Throws a ConfigError listing every invalid option.
  */
-export function etcLayer(config: SystemConfig, options: EtcLayerOptions = {}): Layer {
+export function etcLayer(config: EtcOptions, options: EtcLayerOptions = {}): Layer {
   const issues = new IssueCollector(options.definitions);
   validateAccounts(config.users, config.groups, issues);
   validateNetworking(config.networking, issues);
