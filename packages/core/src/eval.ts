@@ -22,6 +22,8 @@ export interface EvaluatedSystem {
   schema: z.ZodType;
   /** The builders the modules add, each once, in module order. */
   builders: Builder[];
+  /** The files of the system's modules (those with a known file), in evaluation order. */
+  moduleFiles: string[];
 }
 
 export interface EvalOptions {
@@ -141,7 +143,7 @@ export function evalSystem(root: Module, options: EvalOptions = {}): EvaluatedSy
 
 function finish(attempt: Round): EvaluatedSystem {
   if (attempt.issues.length) throw new ConfigError(attempt.issues);
-  return { config: attempt.config!, definitions: attempt.definitions, schema: attempt.schema, builders: attempt.builders };
+  return { config: attempt.config!, definitions: attempt.definitions, schema: attempt.schema, builders: attempt.builders, moduleFiles: attempt.moduleFiles };
 }
 
 interface Round {
@@ -151,6 +153,7 @@ interface Round {
   definitions: Map<string, string[]>;
   schema: z.ZodType;
   builders: Builder[];
+  moduleFiles: string[];
 }
 
 function usesConfig(root: Module, options: EvalOptions): boolean {
@@ -200,6 +203,7 @@ function evalRound(modules: CollectedModule[]): Round {
     definitions: merged.definitions,
     schema,
     builders,
+    moduleFiles: [...new Set(modules.flatMap((m) => (m.file ? [m.file] : [])))],
   };
 }
 

@@ -131,6 +131,19 @@ function lockedRows(packages: readonly LockedDeb[]): string[] {
   return packages.map((p) => `${p.name} ${p.version} ${p.sha256}`).sort();
 }
 
+/**
+ * Exactly what a builder's store key hashes: its name and version, its
+ * option slice, its inputs' digests, its locked packages and its
+ * fingerprint. Shared by the run and by `notos why`, so both agree.
+ */
+export async function builderKeyInputs(b: Builder, options: unknown, inputDigests: Record<string, string>, source: PackageSource): Promise<Realisation["keyInputs"]> {
+  const packages: Record<string, string[]> = {};
+  for (const set of b.packageSets(options)) packages[set.name] = lockedRows(await source.locked(set));
+  const fingerprint = await b.fingerprint(options);
+  // Left out when empty, so builders without a fingerprint keep the keys they had.
+  return { builder: b.name, version: b.version, config: options, inputs: inputDigests, packages, ...(Object.keys(fingerprint).length ? { fingerprint } : {}) };
+}
+
 export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
   const started = new Map<string, Promise<Artifact>>();
   const realisations: Realisation[] = [];
@@ -147,13 +160,8 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
       }),
     );
     const options = optionSlice(ctx.config, b.reads, b.name);
-    const sets = b.packageSets(options);
-    const setByName = new Map<string, PackageSetSpec>(sets.map((s) => [s.name, s]));
-    const packages: Record<string, string[]> = {};
-    for (const set of sets) packages[set.name] = lockedRows(await ctx.packages.locked(set));
-    const fingerprint = await b.fingerprint(options);
-    // Left out when empty, so builders without a fingerprint keep the keys they had.
-    const keyInputs = { builder: b.name, version: b.version, config: options, inputs: digests, packages, ...(Object.keys(fingerprint).length ? { fingerprint } : {}) };
+    const setByName = new Map<string, PackageSetSpec>(b.packageSets(options).map((s) => [s.name, s]));
+    const keyInputs = await builderKeyInputs(b, options, digests, ctx.packages);
     const key = storeKey(keyInputs);
     const reporter = ctx.reporter.child(b.name);
     const t0 = performance.now();

@@ -51,4 +51,4 @@ export {
   type FetchedDeb,
   type RealisedEntry,
 } from "./builder.js";
-export { buildGraph, runGraph, realise, sourceDateEpoch, optionSlice, distFiles, type BuildGraph, type GraphRun, type RunContext, type RealiseOptions, type Realisation } from "./graph.js";
+export { buildGraph, runGraph, builderKeyInputs, realise, sourceDateEpoch, optionSlice, distFiles, type BuildGraph, type GraphRun, type RunContext, type RealiseOptions, type Realisation } from "./graph.js";

@@ -38,6 +38,8 @@ export interface LoadedSystem {
   schema: z.ZodType;
   /** The builders the system's modules add. */
   builders: Builder[];
+  /** The files of the system's modules. */
+  moduleFiles: string[];
 }
 
 /** The nearest directory at or above `from` holding the root turbo.json or .git. */
@@ -122,7 +124,7 @@ export async function importModuleFile(file: string): Promise<Module> {
 export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSystem> {
   const file = findConfigFile(options);
   const module = await importModuleFile(file);
-  const { config, definitions, schema, builders } = evalSystem(module, { file });
+  const { config, definitions, schema, builders, moduleFiles } = evalSystem(module, { file });
   const dir = dirname(file);
   const store = process.env.NOTOS_STORE;
   return {
@@ -135,5 +137,6 @@ export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSyste
     definitions,
     schema,
     builders,
+    moduleFiles,
   };
 }

@@ -36,6 +36,7 @@ export { downloadDebs, isIntact, sha256File, type DownloadOptions } from "./down
 export {
   fetchPackages,
   lockSystem,
+  lockPackageSets,
   resolveSet,
   diffSets,
   lockedArchive,
@@ -43,6 +44,7 @@ export {
   type PackageOptions,
   type SetChange,
   type LockResult,
+  type LockSetsContext,
 } from "./packages.js";
 export { readDebData, readDebControl, mergedUsrPath, normaliseDebPath, type DebEntry, type DebControl } from "./deb.js";
 export { listArMembers, type ArMember } from "./ar.js";

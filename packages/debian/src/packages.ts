@@ -1,6 +1,6 @@
 // The two operations builders use: lock the system's package sets, and
 // fetch one set's verified .debs (from the lock when it has the set).
-import type { BuildContext, SystemConfig } from "@notos/core";
+import type { BuildContext, Reporter, SystemConfig } from "@notos/core";
 import { loadIndex } from "./archive.js";
 import { cacheDir } from "./cache.js";
 import { downloadDebs } from "./download.js";
@@ -109,16 +109,35 @@ export function diffSets(name: string, before: LockedPackage[], after: LockedPac
  * Sets other builders added to the lock are kept (and re-resolved on refresh).
  */
 export async function lockSystem(ctx: BuildContext, options: PackageOptions & { refresh?: boolean } = {}): Promise<LockResult> {
-  const archive = lockedArchive(ctx.config);
+  return lockPackageSets({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter, sets: systemPackageSets(ctx.config) }, options);
+}
+
+export interface LockSetsContext {
+  debian: SystemConfig["debian"];
+  lockFile: string;
+  reporter: Reporter;
+  /** The package sets of the system's builders. */
+  sets: readonly PackageSet[];
+}
+
+/**
+ * Bring the lock file up to date with the given package sets (the lock is
+ * composed from the builders): a set whose definition changed (or every set,
+ * with `refresh`) is resolved again; the others keep their locked packages,
+ * so nothing is upgraded by surprise. Sets no builder asks for are kept (and
+ * re-resolved on refresh).
+ */
+export async function lockPackageSets(ctx: LockSetsContext, options: PackageOptions & { refresh?: boolean } = {}): Promise<LockResult> {
+  const archive = { architecture: ctx.debian.architecture, suites: [...ctx.debian.suites], components: [...ctx.debian.components] };
   const before = await readLock(ctx.lockFile);
-  const sets = new Map(systemPackageSets(ctx.config).map((s) => [s.name, s]));
+  const sets = new Map(ctx.sets.map((s) => [s.name, s]));
   if (options.refresh && before) {
     for (const [name, entry] of Object.entries(before.sets)) if (!sets.has(name)) sets.set(name, { name, ...entry.definition });
   }
   const stale = [...sets.values()].filter((set) => options.refresh || !lockedSet(before, set, archive));
   const resolved = new Map<string, LockedPackage[]>();
   if (stale.length) {
-    const index = await openIndex(ctx, undefined, options);
+    const index = options.index ?? (await loadIndex(await suiteSources(ctx.debian), { cache: options.cache ?? cacheDir(), architecture: ctx.debian.architecture, reporter: ctx.reporter }));
     for (const set of stale) resolved.set(set.name, resolveSet(index, set));
   }
   const oldText = before ? serializeLock(before) : "";
@@ -129,7 +148,7 @@ export async function lockSystem(ctx: BuildContext, options: PackageOptions & { 
       const packages = resolved.get(set.name) ?? lockedSet(current, set, archive) ?? lockedSet(before, set, archive) ?? [];
       lock = withSet(lock, archive, set, packages);
     }
-    return lock!;
+    return lock ?? current ?? { lockfileVersion: 1, debian: archive, sets: {} };
   });
   const changes = [...sets.values()].map((set) => {
     return diffSets(set.name, before?.sets[set.name]?.packages ?? [], after.sets[set.name]!.packages, resolved.has(set.name) ? "resolved" : "kept");

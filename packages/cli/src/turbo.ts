@@ -1,0 +1,35 @@
+// turbo's side of the one graph. turbo runs one `dist` task per repository
+// (the root's `notos dist`, which realises every builder once, in process);
+// what turbo must know is which packages' code that task runs — every
+// package that defines a builder or module of a system — so it compiles
+// them first. That list comes from the builders themselves (the file that
+// defined each), and a test compares it with turbo.json, so the two cannot drift.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { buildGraph, type LoadedSystem } from "@notos/core";
+
+/** The name of the package a file belongs to (the nearest package.json with a name). */
+export function packageOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const name = (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name;
+      if (name) return name;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** `<package>#build` for every package whose builders the systems use, plus this CLI's: what `//#dist` depends on. */
+export async function turboDependencies(systems: readonly LoadedSystem[]): Promise<string[]> {
+  const packages = new Set<string>(["@notos/cli"]);
+  for (const system of systems) {
+    const own = packageOf(system.file);
+    const files = [...system.moduleFiles, ...buildGraph(system.builders).builders.flatMap((b) => (b.file ? [b.file] : []))];
+    for (const file of files) {
+      const name = packageOf(file);
+      if (name && name !== own) packages.add(name);
+    }
+  }
+  return [...packages].sort().map((p) => `${p}#build`);
+}
