@@ -1,35 +1,33 @@
-// buildRunit: the runit layer as a store entry (the package's only side effects).
-import { storeKey, storeLayer, type BuildContext, type LayerArtifact, type SystemConfig } from "@notos/core";
-import type { Definitions } from "@notos/core";
-import { runitLayer } from "./layer.js";
-
-/** Bump when the layer changes for the same configuration. */
-export const RUNIT_BUILDER_VERSION = "2";
+// buildRunit: the compatibility path for callers from before the builder
+// contract (rootfs, qemu, the task CLI, tests). It realises the `runit`
+// builder alone, so the store key and the layer are the ones a whole-system
+// build makes.
+import { NotosError, optionSlice, realise, type BuildContext, type Definitions, type LayerArtifact, type PackageSetSpec, type PackageSource, type SystemConfig } from "@notos/core";
+import { runit } from "./builder.js";
+import type { RunitOptions } from "./options.js";
 
 export interface BuildRunitOptions {
   /** `evalSystem`'s definitions, so errors name the modules that set an option. */
   definitions?: Definitions;
 }
 
-/** The part of the configuration the runit layer reads. */
-export function runitConfigSlice(config: SystemConfig) {
-  return {
-    services: config.services,
-    runit: config.runit,
-    networking: { hostname: config.networking.hostname, interfaces: config.networking.interfaces, nameservers: config.networking.nameservers },
-    sysctl: config.boot.kernel.sysctl,
-    stage2Init: config.boot.stage2Init,
-    // Names resolve to ids in the scripts, and validation checks they exist.
-    users: Object.fromEntries(Object.entries(config.users).map(([name, u]) => [name, u.uid])),
-    groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, g.gid])),
-  };
+/** The part of the configuration the runit layer reads: what its build receives and its key hashes. */
+export function runitConfigSlice(config: SystemConfig): RunitOptions {
+  return optionSlice(config, runit.reads, runit.name) as RunitOptions;
 }
 
+/** The runit layer declares no Debian packages; a request for one is a bug here, not in the system. */
+const refuse = (set: PackageSetSpec): Promise<never> =>
+  Promise.reject(new NotosError(`The runit layer declares no Debian packages, yet its package set ${JSON.stringify(set.name)} was asked for.`, { code: "BUILDER_PACKAGES" }));
+const noPackages: PackageSource = { locked: refuse, fetch: refuse };
+
+/** Compatibility path: the runit layer of `ctx.config`, from the store when it is there. */
 export async function buildRunit(ctx: BuildContext, options: BuildRunitOptions = {}): Promise<LayerArtifact> {
-  const { config } = ctx;
-  const key = storeKey({ builder: "runit", version: RUNIT_BUILDER_VERSION, config: runitConfigSlice(config) });
-  // Validate before touching the store, so a bad configuration fails even when an old entry exists.
-  const layer = runitLayer(config, options.definitions ? { definitions: options.definitions } : {});
-  ctx.reporter.step("runit layer", `${layer.entries.length} entries`);
-  return storeLayer(ctx.store, layer, key);
+  return realise(runit, {
+    config: ctx.config,
+    store: ctx.store,
+    reporter: ctx.reporter,
+    packages: noPackages,
+    ...(options.definitions ? { definitions: options.definitions } : {}),
+  });
 }

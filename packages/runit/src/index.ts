@@ -1,5 +1,7 @@
 export { runitLayer, type RunitLayerOptions } from "./layer.js";
-export { buildRunit, runitConfigSlice, RUNIT_BUILDER_VERSION, type BuildRunitOptions } from "./build.js";
+export { runit, runitModule, RUNIT_BUILDER_VERSION } from "./builder.js";
+export { RUNIT_READS, type RunitOptions } from "./options.js";
+export { buildRunit, runitConfigSlice, type BuildRunitOptions } from "./build.js";
 export { stage1Script, STAGE1_TASKS_DIR, UDHCPC_SCRIPT } from "./stage1.js";
 export { stage2Script, stage3Script } from "./stages.js";
 export { stage2InitScript, RUNIT } from "./init.js";

@@ -1,7 +1,8 @@
-// The runit layer as data: a pure function of the configuration.
-import type { Layer, SystemConfig } from "@notos/core";
+// The runit layer as data: a pure function of its slice of the configuration.
+import type { Layer } from "@notos/core";
 import { stage2InitScript } from "./init.js";
 import { IssueCollector, type Definitions } from "@notos/core";
+import type { RunitOptions } from "./options.js";
 import type { RunitPaths } from "./paths.js";
 import { serviceEntries, validateServices } from "./services.js";
 import { stage1Entries, validateStage1 } from "./stage1.js";
@@ -23,7 +24,7 @@ export interface RunitLayerOptions {
  * runit's stages, the services, poweroff/reboot/halt and the stage-2 init.
  * Throws a ConfigError listing every invalid option.
  */
-export function runitLayer(config: SystemConfig, options: RunitLayerOptions = {}): Layer {
+export function runitLayer(config: RunitOptions, options: RunitLayerOptions = {}): Layer {
   const issues = new IssueCollector(options.definitions);
   validateServices(config, issues);
   validateStage1(config, issues);

@@ -2,6 +2,7 @@
 // /etc/service/NAME links that runsvdir watches.
 import type { PathSegment, Service, SystemConfig, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { RunitOptions } from "./options.js";
 import { script, shellQuote, userText } from "./shell.js";
 import { dir, file, symlink } from "./tree.js";
 
@@ -28,7 +29,7 @@ export function superviseNames(services: SystemConfig["services"]): string[] {
   return enabledServices(services).flatMap(([name, s]) => (s.log === false ? [name] : [name, `${name}.log`]));
 }
 
-export function validateServices(config: SystemConfig, issues: IssueCollector): void {
+export function validateServices(config: Pick<RunitOptions, "services" | "users">, issues: IssueCollector): void {
   for (const [name, service] of Object.entries(config.services)) {
     const at = (...p: PathSegment[]): PathSegment[] => ["services", name, ...p];
     if (!SERVICE_NAME.test(name)) issues.add(at(), `"${name}" is not a valid service name (letters, digits, '.', '_' and '-')`);

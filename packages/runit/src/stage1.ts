@@ -1,6 +1,7 @@
 // /etc/runit/1: what the system does once at boot before services start.
-import type { NetworkInterface, PathSegment, SystemConfig, TreeEntry } from "@notos/core";
+import type { NetworkInterface, PathSegment, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { RunitOptions } from "./options.js";
 import { superviseNames, SUPERVISE_DIR } from "./services.js";
 import { script, shellQuote, userText } from "./shell.js";
 import { file } from "./tree.js";
@@ -16,14 +17,14 @@ const IP = /^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)$/;
 const byName = <T>(record: Record<string, T>): [string, T][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
 
 /** uid of a user and gid of a group by name: "root" is always 0, others come from the configuration. */
-function uidOf(config: SystemConfig, user: string): number | undefined {
+function uidOf(config: RunitOptions, user: string): number | undefined {
   return user === "root" ? 0 : config.users[user]?.uid;
 }
-function gidOf(config: SystemConfig, group: string): number | undefined {
+function gidOf(config: RunitOptions, group: string): number | undefined {
   return group === "root" ? 0 : config.groups[group]?.gid;
 }
 
-export function validateStage1(config: SystemConfig, issues: IssueCollector): void {
+export function validateStage1(config: RunitOptions, issues: IssueCollector): void {
   for (const [name, iface] of Object.entries(config.networking.interfaces)) {
     const at = (...p: PathSegment[]): PathSegment[] => ["networking", "interfaces", name, ...p];
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/.test(name)) issues.add(at(), `"${name}" is not a network interface name`);
@@ -67,7 +68,7 @@ function interfaceLines(name: string, iface: NetworkInterface): string[] {
   return lines;
 }
 
-export function stage1Script(config: SystemConfig): string {
+export function stage1Script(config: RunitOptions): string {
   const interfaces = byName(config.networking.interfaces);
   const sysctl = byName(config.boot.kernel.sysctl);
   const directories = byName(config.runit.directories);
@@ -136,7 +137,7 @@ export function stage1Script(config: SystemConfig): string {
   ]);
 }
 
-export function stage1Entries(config: SystemConfig): TreeEntry[] {
+export function stage1Entries(config: RunitOptions): TreeEntry[] {
   const tasks = byName(config.runit.stage1Tasks).map(([name, text]) =>
     file(`${STAGE1_TASKS_DIR}/${name}`, script(["#!/bin/sh", `# runit.stage1Tasks.${name}, run by /etc/runit/1 with sh -e.`, userText(text)]), 0o755),
   );
@@ -145,7 +146,7 @@ export function stage1Entries(config: SystemConfig): TreeEntry[] {
 }
 
 /** busybox udhcpc calls this with the lease in its environment ($ip, $subnet, $router, $dns). */
-function udhcpcScript(config: SystemConfig): string {
+function udhcpcScript(config: RunitOptions): string {
   const staticDns = config.networking.nameservers.length > 0;
   return script([
     "#!/bin/sh",

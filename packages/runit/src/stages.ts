@@ -1,5 +1,6 @@
 // runit stages 2 and 3, Ctrl-Alt-Del, and the poweroff/reboot/halt commands.
-import type { SystemConfig, TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core";
+import type { RunitOptions } from "./options.js";
 import type { RunitPaths } from "./paths.js";
 import { pathAssignments, ref } from "./paths.js";
 import { enabledServices } from "./services.js";
@@ -20,7 +21,7 @@ export function stage2Script(paths: Partial<RunitPaths> = {}): string {
   ]);
 }
 
-export function stage3Script(config: SystemConfig, paths: Partial<RunitPaths> = {}): string {
+export function stage3Script(config: Pick<RunitOptions, "services" | "runit">, paths: Partial<RunitPaths> = {}): string {
   const services = enabledServices(config.services).map(([name]) => `"$service_dir"/${name}`);
   const timeout = config.runit.shutdownTimeout;
   return script([
@@ -63,7 +64,7 @@ function stopCommand(name: string, reboot: boolean, note: string, paths: Partial
   ]);
 }
 
-export function controlEntries(config: SystemConfig, paths: Partial<RunitPaths> = {}): TreeEntry[] {
+export function controlEntries(config: Pick<RunitOptions, "services" | "runit">, paths: Partial<RunitPaths> = {}): TreeEntry[] {
   return [
     file("/etc/runit/2", stage2Script(paths), 0o755),
     file("/etc/runit/3", stage3Script(config, paths), 0o755),

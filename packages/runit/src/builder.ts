@@ -1,0 +1,25 @@
+// The runit layer as a builder of the new contract. The layer is a pure
+// function of its options, so the store key (slice + version) covers all of
+// it and the builder needs no fingerprint and no packages.
+import { defineLayer, defineModule } from "@notos/core";
+import { runitLayer } from "./layer.js";
+import { RUNIT_READS } from "./options.js";
+
+/** Bump when the layer changes for the same configuration. */
+export const RUNIT_BUILDER_VERSION = "2";
+
+export const runit = defineLayer({
+  name: "runit",
+  version: RUNIT_BUILDER_VERSION,
+  description: "The runit layer: stages 1-3, services, poweroff/reboot/halt and the stage-2 init.",
+  reads: RUNIT_READS,
+  build({ options, definitions, reporter }) {
+    // No `paths`: a system always gets the real outside paths (they exist for tests only).
+    const layer = runitLayer(options, { definitions });
+    reporter.step("runit layer", `${layer.entries.length} entries`);
+    return layer;
+  },
+});
+
+/** Adds the runit layer to a system. */
+export const runitModule = defineModule({ name: "@notos/runit", builders: [runit] });
