@@ -21,3 +21,4 @@ export { QmpClient, QmpError } from "./qmp.js";
 export { QemuError, MachineError } from "./errors.js";
 export { ppmToPng, encodePng } from "./png.js";
 export { shellQuote, qemuOptValue } from "./quote.js";
+export { runvm, runvmModule, type RunvmArtifact } from "./builder.js";
