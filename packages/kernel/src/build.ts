@@ -1,16 +1,19 @@
-// buildKernel: the kernel image and the module subset a system needs, from
-// the Debian linux-image package. The package is read as a stream; every
-// module's .modinfo goes into the index, only the needed .ko files stay.
+// The kernel builder: the kernel image and the module subset a system needs,
+// from the Debian linux-image package. The package is read as a stream; every
+// module's .modinfo goes into the index, only the needed .ko files stay. The
+// graph runner keys the entry on the three options read here and the locked
+// "kernel" package set, so an edit anywhere else in the configuration leaves
+// the kernel cached.
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
-import { NotosError, storeKey, type Artifact, type BuildContext, type Reporter } from "@notos/core";
-import { fetchPackages, readDebData, systemPackageSets, type FetchedPackage } from "@notos/debian";
+import { NotosError, defineBuilder, defineModule, realise, type Artifact, type BuildContext, type FetchedDeb, type PackageSetSpec, type Reporter } from "@notos/core";
+import { debianPackageSource, readDebData } from "@notos/debian";
 import { modulesClosure, type ModuleIndex } from "./closure.js";
 import { modulesAlias, modulesDep, modulesSoftdep } from "./depmod.js";
 import { moduleInfo, normaliseModuleName, type ModuleInfo } from "./modinfo.js";
 
 /** Bump when the store entry's layout or content changes for the same inputs. */
-export const KERNEL_BUILDER_VERSION = "1";
+export const KERNEL_BUILDER_VERSION = "2";
 export const INDEX_FILE = "modules-index.json";
 
 export interface KernelArtifact extends Artifact {
@@ -36,46 +39,76 @@ interface KernelMeta {
   modules: string[];
 }
 
+/** The options that choose the modules: the whole configuration or the kernel builder's slice of it. */
+export interface WantedModulesOptions {
+  boot: { kernelModules: readonly string[]; initrd: { kernelModules: readonly string[] } };
+}
+
 /** The module names a configuration asks for: stage 1's first, then those loaded after the root is mounted. */
-export function wantedModules(config: BuildContext["config"]): string[] {
+export function wantedModules(config: WantedModulesOptions): string[] {
   return [...config.boot.initrd.kernelModules, ...config.boot.kernelModules];
 }
 
+/** The package set the kernel comes from; its name and definition match existing notos.lock.json files. */
+export function kernelPackageSet(kernelPackage: string): PackageSetSpec {
+  // The option may name a metapackage: follow it to the real linux-image-* package, nothing else.
+  return { name: "kernel", roots: [kernelPackage], dependencies: { only: "^linux-image-" } };
+}
+
+export const kernel = defineBuilder({
+  name: "kernel",
+  version: KERNEL_BUILDER_VERSION,
+  description: "The kernel image and the module subset the system loads, from a Debian linux-image package.",
+  reads: ["boot.kernel.package", "boot.kernelModules", "boot.initrd.kernelModules"],
+  packages: (options) => [kernelPackageSet(options.boot.kernel.package)],
+  async build({ options, out, packages, reporter }): Promise<KernelMeta> {
+    reporter.step("fetching", options.boot.kernel.package);
+    const image = imagePackage(await packages("kernel"), options.boot.kernel.package);
+    return extractKernel(out, image, wantedModules(options), reporter);
+  },
+  async artifact(entry): Promise<KernelArtifact> {
+    // The index is a file rather than metadata: it is large, and only readers of modules need it.
+    const index = JSON.parse(await fs.readFile(join(entry.path, INDEX_FILE), "utf8")) as ModuleIndex;
+    const byName = new Map(index.modules.map((m) => [m.name, m]));
+    return {
+      builder: entry.builder,
+      path: entry.path,
+      digest: entry.digest,
+      cached: entry.cached,
+      version: entry.meta.version,
+      image: join(entry.path, "bzImage"),
+      config: join(entry.path, "config"),
+      systemMap: join(entry.path, "System.map"),
+      modulesDir: join(entry.path, "lib/modules", entry.meta.version),
+      modules: entry.meta.modules.map((n) => byName.get(n)!),
+      index,
+    };
+  },
+  dist: (artifact) => ({ kernel: artifact.image }),
+});
+
+/** Adds the kernel builder to a system. */
+export const kernelModule = defineModule({ name: "@notos/kernel", builders: [kernel] });
+
+/**
+ * The compatibility path for callers from before the builder contract
+ * (`buildSystem`, bench, the package CLIs, tests): the kernel builder
+ * realised on its own, with the Debian archive as its package source.
+ */
 export async function buildKernel(ctx: BuildContext): Promise<KernelArtifact> {
-  const reporter = ctx.reporter.child("kernel");
-  const set = systemPackageSets(ctx.config).find((s) => s.name === "kernel");
-  if (!set) throw new NotosError("@notos/debian defines no \"kernel\" package set");
-  reporter.step("fetching", set.roots.join(" "));
-  const packages = await fetchPackages({ ...ctx, reporter }, set);
-  const image = imagePackage(packages, ctx.config.boot.kernel.package);
-  const wanted = wantedModules(ctx.config);
-  const key = storeKey({
-    builder: "kernel",
-    version: KERNEL_BUILDER_VERSION,
-    config: { package: ctx.config.boot.kernel.package, modules: wanted },
-    inputs: Object.fromEntries(packages.map((p) => [p.name, p.sha256])),
+  const artifact = await realise(kernel, {
+    config: ctx.config,
+    store: ctx.store,
+    reporter: ctx.reporter,
+    packages: debianPackageSource({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter }),
   });
-  const entry = await ctx.store.realise<KernelMeta>("kernel", key, (dir) => extractKernel(dir, image, wanted, reporter));
-  if (entry.cached) reporter.step("cached", `${entry.meta.version}, ${entry.meta.modules.length} modules`);
-  const index = JSON.parse(await fs.readFile(join(entry.path, INDEX_FILE), "utf8")) as ModuleIndex;
-  const byName = new Map(index.modules.map((m) => [m.name, m]));
-  return {
-    builder: "kernel",
-    path: entry.path,
-    digest: entry.digest,
-    cached: entry.cached,
-    version: entry.meta.version,
-    image: join(entry.path, "bzImage"),
-    config: join(entry.path, "config"),
-    systemMap: join(entry.path, "System.map"),
-    modulesDir: join(entry.path, "lib/modules", entry.meta.version),
-    modules: entry.meta.modules.map((n) => byName.get(n)!),
-    index,
-  };
+  // The graph runner says nothing on a store hit; these callers' logs always did.
+  if (artifact.cached) ctx.reporter.child(kernel.name).step("cached", `${artifact.version}, ${artifact.modules.length} modules`);
+  return artifact;
 }
 
 /** The package that ships the image: the metapackage (if any) is followed to one linux-image-<version> package. */
-function imagePackage(packages: FetchedPackage[], requested: string): FetchedPackage {
+function imagePackage(packages: readonly FetchedDeb[], requested: string): FetchedDeb {
   const images = packages.filter((p) => /^linux-image-\d/.test(p.name));
   if (images.length !== 1) {
     throw new NotosError(`boot.kernel.package ${requested} resolved to ${images.length === 0 ? "no" : images.length} linux-image-<version> packages (${packages.map((p) => p.name).join(", ")})`, {
@@ -88,7 +121,7 @@ function imagePackage(packages: FetchedPackage[], requested: string): FetchedPac
 const MODULES_PATH = /^(?:\/usr)?\/lib\/modules\/([^/]+)\/(.+)$/;
 
 /** Stream the .deb into `dir`: bzImage, config, System.map, lib/modules/<version>/ (needed modules only), the index. */
-async function extractKernel(dir: string, pkg: FetchedPackage, wanted: string[], reporter: Reporter): Promise<KernelMeta> {
+async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], reporter: Reporter): Promise<KernelMeta> {
   reporter.step("extracting", `${pkg.name} ${pkg.version}`);
   // Module files wait here until the index is complete and the closure is known.
   const scratch = join(dir, ".scratch");

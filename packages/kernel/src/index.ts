@@ -1,5 +1,15 @@
 // @notos/kernel: a kernel image and its module subset from a Debian linux-image package.
-export { buildKernel, wantedModules, KERNEL_BUILDER_VERSION, INDEX_FILE, type KernelArtifact } from "./build.js";
+export {
+  kernel,
+  kernelModule,
+  buildKernel,
+  kernelPackageSet,
+  wantedModules,
+  KERNEL_BUILDER_VERSION,
+  INDEX_FILE,
+  type KernelArtifact,
+  type WantedModulesOptions,
+} from "./build.js";
 export { writeKernelOutputs } from "./outputs.js";
 export { modulesClosure, closeModuleNames, type ModuleIndex, type ClosureOptions } from "./closure.js";
 export { modulesDep, modulesAlias, modulesSoftdep } from "./depmod.js";
