@@ -102,7 +102,9 @@ describe("published tarballs", () => {
 
   // A library whose declarations name Node's types (Buffer, NodeJS.*,
   // node:*) must bring @types/node along; TypeScript would otherwise
-  // report them missing in every consumer that checks its libraries.
+  // report them missing in every consumer that checks its libraries. The
+  // compile check below cannot tell which package brought @types/node (npm
+  // hoists one copy for all), so each package is held to it here.
   it.each(packages.map((p) => [p.dir, p] as const))("%s: declares @types/node when its published types use Node's", (dir, { path, pkg }) => {
     const dts = readFileSync(join(path, "dist", "index.d.ts"), "utf8");
     const usesNode = /\bNodeJS\.|\bBuffer\b|from ["']node:|<reference types="node"/.test(dts);
