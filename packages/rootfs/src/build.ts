@@ -3,8 +3,8 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { readLayer, storeKey, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
-import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { defineBuilder, defineLayer, defineModule, layers, readLayer, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
+import { debianPackageSource } from "@notos/debian";
 import { assembleRoot, debSources } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
@@ -48,16 +48,7 @@ interface RootfsMeta {
   epoch: number;
 }
 
-/** SOURCE_DATE_EPOCH when set (whole seconds), else 0. */
-export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SOURCE_DATE_EPOCH;
-  if (raw === undefined || raw === "") return 0;
-  if (!/^\d+$/.test(raw) || Number(raw) > 0xffffffff) {
-    throw new RootfsError(`SOURCE_DATE_EPOCH=${raw} is not a whole number of seconds that fits squashfs' 32-bit times`, { hint: "unset it, or set it to e.g. $(git log -1 --format=%ct)" });
-  }
-  return Number(raw);
-}
-
+/** sqfstar's version line: part of the key, since another squashfs-tools may pack other bytes. */
 async function sqfstarVersion(): Promise<string> {
   try {
     const { stdout } = await execa("sqfstar", ["-version"]);
@@ -67,58 +58,83 @@ async function sqfstarVersion(): Promise<string> {
   }
 }
 
-export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, options: RootfsOptions = {}): Promise<RootfsArtifact> {
-  const { config, reporter } = ctx;
-  const set = systemPackageSets(config).find((s) => s.name === "rootfs");
-  if (!set) throw new RootfsError("@notos/debian defines no \"rootfs\" package set");
-  if (set.roots.length === 0) {
-    throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
-  }
-  reporter.step("fetching packages", `${set.roots.length} roots`);
-  const packages = await fetchPackages(ctx, set);
-  const epoch = sourceDateEpoch();
-  const compression = config.rootfs.compression;
-  const keyInputs: Record<string, string> = { epoch: String(epoch), sqfstar: await sqfstarVersion() };
-  for (const p of packages) keyInputs[`deb:${p.name}`] = p.sha256;
-  inputs.layers.forEach((layer, i) => (keyInputs[`layer:${i}:${layer.layerName}`] = layer.digest));
-  const key = storeKey({
-    builder: "rootfs",
+/**
+ * The rootfs builder with run-time knobs that do not change the image (how
+ * many compressor threads, which user runs sqfstar). `rootfs` is the default.
+ */
+export function rootfsBuilder(options: RootfsOptions = {}) {
+  return defineBuilder({
+    name: "rootfs",
     version: BUILDER_VERSION,
-    config: { rootfs: config.rootfs, packages: config.environment.packages },
-    inputs: keyInputs,
+    description: "The system's Debian packages and every layer, merged onto a merged /usr and packed into root.squashfs.",
+    reads: ["rootfs", "environment.packages"],
+    inputs: { layers },
+    packages: (o) => [
+      // Modules add packages in import order and may repeat one: the set is what matters, not the order.
+      { name: "rootfs", roots: [...new Set(o.environment.packages)].sort(), dependencies: "all", recommends: o.rootfs.recommends },
+    ],
+    fingerprint: async () => ({ sqfstar: await sqfstarVersion() }),
+    async build({ options: o, inputs, out, packages: fetch, reporter, sourceDateEpoch: epoch }): Promise<RootfsMeta> {
+      if (o.environment.packages.length === 0) {
+        throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
+      }
+      reporter.step("fetching packages", `${new Set(o.environment.packages).size} roots`);
+      const packages = await fetch("rootfs");
+      const compression = o.rootfs.compression;
+      const layerTrees = await Promise.all(inputs.layers.map((artifact) => readLayer(artifact.path)));
+      reporter.step("merging the root", `${packages.length} packages, ${layerTrees.length} layers`);
+      const root = await assembleRoot({ rootfs: o.rootfs, packages: debSources(packages), layers: layerTrees, reporter });
+      reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
+      const { size } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
+        compression,
+        epoch,
+        ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
+        ...(options.processors !== undefined ? { processors: options.processors } : {}),
+        onBytes: (done) => reporter.bytes("writing root.squashfs", done),
+      });
+      await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
+      const sizes = sizeReport(root.entries, root.tree.origins, { compression, bytes: size });
+      await fs.writeFile(join(out, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
+      reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${compression}), ${root.entries.length} entries from ${packages.length} packages`);
+      return { compression, size, epoch };
+    },
+    artifact: (entry): RootfsArtifact => ({
+      builder: "rootfs",
+      path: entry.path,
+      digest: entry.digest,
+      cached: entry.cached,
+      image: join(entry.path, IMAGE_FILE),
+      manifest: join(entry.path, MANIFEST_FILE),
+      sizeReport: join(entry.path, SIZES_FILE),
+      compression: entry.meta.compression,
+      size: entry.meta.size,
+    }),
+    dist: (a) => ({ [IMAGE_FILE]: a.image }),
   });
+}
 
-  const entry = await ctx.store.realise<RootfsMeta>("rootfs", key, async (dir) => {
-    const layers = await Promise.all(inputs.layers.map((artifact) => readLayer(artifact.path)));
-    reporter.step("merging the root", `${packages.length} packages, ${layers.length} layers`);
-    const root = await assembleRoot({ rootfs: config.rootfs, packages: debSources(packages), layers, reporter });
-    reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
-    const image = join(dir, IMAGE_FILE);
-    const { size } = await writeSquashfs(root.entries, image, {
-      compression,
-      epoch,
-      ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
-      ...(options.processors !== undefined ? { processors: options.processors } : {}),
-      onBytes: (done) => reporter.bytes("writing root.squashfs", done),
-    });
-    await fs.writeFile(join(dir, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
-    const sizes = sizeReport(root.entries, root.tree.origins, { compression, bytes: size });
-    await fs.writeFile(join(dir, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
-    reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${compression}), ${root.entries.length} entries from ${packages.length} packages`);
-    return { compression, size, epoch };
+/** The rootfs builder: every layer of the system on top of its packages. */
+export const rootfs = rootfsBuilder();
+
+/** The rootfs module: adds the builder to a system. */
+export const rootfsModule = defineModule({ name: "@notos/rootfs", builders: [rootfs] });
+
+/**
+ * The compatibility path: one rootfs over the given layers, outside a
+ * whole-system build (tests, scripts).
+ */
+export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, options: RootfsOptions = {}): Promise<RootfsArtifact> {
+  const fixedLayers = inputs.layers.map((layer) =>
+    defineLayer({ name: layer.layerName, version: "given", reads: [], build: () => readLayer(layer.path) }),
+  );
+  const builder = rootfsBuilder(options);
+  return realise(builder, {
+    config: ctx.config,
+    store: ctx.store,
+    reporter: ctx.reporter,
+    packages: debianPackageSource({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter }),
+    extra: fixedLayers,
   });
-
-  return {
-    builder: "rootfs",
-    path: entry.path,
-    digest: entry.digest,
-    cached: entry.cached,
-    image: join(entry.path, IMAGE_FILE),
-    manifest: join(entry.path, MANIFEST_FILE),
-    sizeReport: join(entry.path, SIZES_FILE),
-    compression: entry.meta.compression,
-    size: entry.meta.size,
-  };
 }
 
 /** Copy root.squashfs, manifest.json and sizes.json into `outDir`, each appearing whole (write, then rename). */

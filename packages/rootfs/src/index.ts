@@ -2,8 +2,10 @@
 // into a reproducible root.squashfs without root privileges.
 export {
   buildRootfs,
+  rootfs,
+  rootfsBuilder,
+  rootfsModule,
   writeRootfsOutputs,
-  sourceDateEpoch,
   BUILDER_VERSION,
   IMAGE_FILE,
   MANIFEST_FILE,
