@@ -57,6 +57,30 @@ describe("package metadata", () => {
     expect(pkg.bugs).toEqual({ url: "https://github.com/notos-dev/notos/issues" });
   });
 
+  // Two packages with one bin name overwrite each other's link: which
+  // command `npx` runs would depend on npm's install order.
+  it("no two packages publish the same bin name", () => {
+    const owners = new Map<string, string[]>();
+    for (const { pkg } of packages) for (const name of Object.keys(pkg.bin ?? {})) owners.set(name, [...(owners.get(name) ?? []), pkg.name]);
+    const shared = [...owners].filter(([, names]) => names.length > 1).map(([bin, names]) => `${bin}: ${names.join(", ")}`);
+    expect(shared).toEqual([]);
+  });
+
+  // The tarballs below need every package's dist/, and turbo builds only
+  // this workspace's dependencies before its tests.
+  it("every package is a dependency of this workspace, so turbo builds it first", () => {
+    const own = JSON.parse(readFileSync(join(repoRoot, "tests", "package.json"), "utf8")) as PackageJson & { devDependencies?: Record<string, string> };
+    const byName = new Map(packages.map((p) => [p.pkg.name, p.pkg]));
+    const reached = new Set<string>();
+    const visit = (name: string) => {
+      if (reached.has(name) || !byName.has(name)) return;
+      reached.add(name);
+      for (const dep of Object.keys(byName.get(name)!.dependencies ?? {})) visit(dep);
+    };
+    for (const dep of Object.keys({ ...own.dependencies, ...own.devDependencies })) visit(dep);
+    expect([...byName.keys()].filter((n) => !reached.has(n))).toEqual([]);
+  });
+
   // npm links bins when it installs, which in a fresh clone is before the
   // build: a bin under dist/ is not linked and `npx` falls through to the
   // registry. A committed launcher with its executable bit avoids both.

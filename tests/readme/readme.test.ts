@@ -8,9 +8,9 @@
 // `./dist/runvm` take minutes or a terminal, so they are not run here; the
 // boot tests and the bench cover what they do.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alwaysPresentPrograms, hostTools } from "../../scripts/host-tools.mjs";
@@ -93,6 +93,13 @@ describe.skipIf(!isCheckout)("README commands in a fresh clone", () => {
     return spawnSync(program, args, { cwd: clone, env, encoding: "utf8", timeout: 240_000 });
   }
 
+  /** The workspace package whose bin npm linked under this name. */
+  function packageOfBin(bin: string): string {
+    let dir = dirname(realpathSync(join(clone, "node_modules", ".bin", bin)));
+    while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+    return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string }).name;
+  }
+
   function expectOk(r: SpawnSyncReturns<string>, what: string): void {
     expect(r.status, `${what} failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
   }
@@ -123,8 +130,12 @@ describe.skipIf(!isCheckout)("README commands in a fresh clone", () => {
 
   it("runs the README's npx notos commands once the CLI is built", () => {
     // `npm run dist` builds every package and then the OS (minutes, and the
-    // Debian archive); `npx notos` needs only @notos/core's build from it.
-    expectOk(inClone("npx", ["turbo", "run", "build", "--filter=@notos/core", "--output-logs=errors-only"], offlineEnv), "turbo run build");
+    // Debian archive); `npx notos` needs only the builds of the package its
+    // bin links to and of what the system configuration imports.
+    const packages = new Set([`${packageOfBin("notos")}...`]);
+    for (const m of readFileSync(join(clone, "notos.config.ts"), "utf8").matchAll(/from "(@notos\/[^"]+)"/g)) packages.add(`${m[1]}...`);
+    const filters = [...packages].map((p) => `--filter=${p}`);
+    expectOk(inClone("npx", ["turbo", "run", "build", ...filters, "--output-logs=errors-only"], offlineEnv), "turbo run build");
     const notos = commands.filter((c) => c.program === "npx" && c.args[0] === "notos");
     expect(notos.length).toBeGreaterThan(0);
     for (const cmd of notos) {
