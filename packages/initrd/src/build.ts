@@ -1,25 +1,42 @@
-// buildInitrd: stage 1's /init, busybox and the kernel's module subset as a
-// deterministic, compressed newc archive in the store.
+// The initrd builder: stage 1's /init, busybox and the kernel's module subset
+// as a deterministic, compressed newc archive in the store, and beside it the
+// kernel command line that stage 1 expects. Both come from the same options
+// (root device, modules), so one builder keeps them in step.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { NotosError, storeKey, type Artifact, type BuildContext } from "@notos/core";
-import { fetchPackages, systemPackageSets } from "@notos/debian";
-import type { KernelArtifact } from "@notos/kernel";
+import {
+  NotosError,
+  buildGraph,
+  defineBuilder,
+  defineModule,
+  optionSlice,
+  runGraph,
+  sourceDateEpoch,
+  type Artifact,
+  type BuildContext,
+  type PackageSetSpec,
+} from "@notos/core";
+import { debianPackageSource } from "@notos/debian";
+import { kernel, kernelModule, type KernelArtifact } from "@notos/kernel";
 import { busyboxApplets, busyboxFromDeb, type Busybox } from "./busybox.js";
 import { writeCompressed, type Compression } from "./compress.js";
-import { cpioChunks, defaultMtime, planCpio } from "./cpio.js";
-import { generateStage1 } from "./stage1.js";
+import { cpioChunks, planCpio } from "./cpio.js";
+import { generateStage1, kernelCommandLine } from "./stage1.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
 
 /** Bump when the initrd's content changes for the same inputs. */
-export const INITRD_BUILDER_VERSION = "1";
+export const INITRD_BUILDER_VERSION = "2";
 export const INITRD_FILE = "initrd";
 /** The generated /init, kept next to the archive for reading. */
 export const INIT_FILE = "init";
+/** The kernel command line (one line), kept next to the archive for dist/. */
+export const COMMAND_LINE_FILE = "command-line";
 
 export interface InitrdArtifact extends Artifact {
   /** The compressed initrd (absolute path in the store entry). */
   file: string;
+  /** The kernel command line file (absolute path in the store entry): `kernelCommandLine(config)` and a newline. */
+  commandLine: string;
   compression: Compression;
   /** Size of `file` in bytes. */
   size: number;
@@ -34,51 +51,85 @@ interface InitrdMeta {
   appletSource: Busybox["appletSource"];
 }
 
-/** The part of the configuration the initrd depends on. */
-export function initrdConfigSlice(config: BuildContext["config"]): unknown {
-  return { initrd: config.boot.initrd, kernelModules: config.boot.kernelModules, stage2Init: config.boot.stage2Init };
+/** The package set stage 1's busybox comes from; its name and definition match existing notos.lock.json files. */
+export function initrdPackageSet(busyboxPackage: string): PackageSetSpec {
+  return { name: "initrd", roots: [busyboxPackage], dependencies: "none" };
 }
 
-export async function buildInitrd(ctx: BuildContext, inputs: { kernel: KernelArtifact }): Promise<InitrdArtifact> {
-  const { kernel } = inputs;
-  const reporter = ctx.reporter.child("initrd");
-  const set = systemPackageSets(ctx.config).find((s) => s.name === "initrd");
-  if (!set) throw new NotosError("@notos/debian defines no \"initrd\" package set");
-  reporter.step("fetching", set.roots.join(" "));
-  const packages = await fetchPackages({ ...ctx, reporter }, set);
-  const pkg = packages.find((p) => p.name === ctx.config.boot.initrd.busyboxPackage) ?? packages[0];
-  if (!pkg) throw new NotosError(`the initrd package set (${set.roots.join(" ")}) resolved to no packages`);
-  const compression = ctx.config.boot.initrd.compression;
-  const mtime = defaultMtime();
-  const key = storeKey({
-    builder: "initrd",
-    version: INITRD_BUILDER_VERSION,
-    config: { ...(initrdConfigSlice(ctx.config) as object), mtime },
-    inputs: { kernel: kernel.digest, busybox: pkg.sha256 },
-  });
-  const entry = await ctx.store.realise<InitrdMeta>("initrd", key, async (dir) => {
+export const initrd = defineBuilder({
+  name: "initrd",
+  version: INITRD_BUILDER_VERSION,
+  description: "The compressed cpio initrd (busybox, the kernel-module closure, the generated stage-1 /init) and the kernel command line.",
+  reads: ["boot.initrd", "boot.kernelModules", "boot.kernelParams", "boot.stage2Init"],
+  inputs: { kernel },
+  packages: (options) => [initrdPackageSet(options.boot.initrd.busyboxPackage)],
+  async build({ options, inputs: { kernel }, out, packages, reporter, sourceDateEpoch }): Promise<InitrdMeta> {
+    const { busyboxPackage, compression } = options.boot.initrd;
+    reporter.step("fetching", busyboxPackage);
+    const debs = await packages("initrd");
+    const pkg = debs.find((p) => p.name === busyboxPackage) ?? debs[0];
+    if (!pkg) throw new NotosError(`the initrd package set (${busyboxPackage}) resolved to no packages`, { code: "INITRD_PACKAGE" });
     reporter.step("building", `${compression}, kernel ${kernel.version}`);
-    const init = generateStage1(ctx.config, kernel);
+    const init = generateStage1(options, kernel);
     const busybox = await busyboxFromDeb(pkg.file, pkg.name);
     const applets = await busyboxApplets(busybox.binary, reporter);
     const entries = initrdTree({ init, busybox: { binary: busybox.binary, applets: applets.applets }, modules: await readModuleFiles(kernel) });
-    const records = planCpio(entries, { mtime });
-    const file = join(dir, INITRD_FILE);
+    const records = planCpio(entries, { mtime: sourceDateEpoch });
+    const file = join(out, INITRD_FILE);
     await writeCompressed(cpioChunks(records), compression, file);
-    await fs.writeFile(join(dir, INIT_FILE), init);
+    await fs.writeFile(join(out, INIT_FILE), init);
+    await fs.writeFile(join(out, COMMAND_LINE_FILE), kernelCommandLine(options) + "\n");
     const size = (await fs.stat(file)).size;
     reporter.info(`${records.length} entries, ${size} bytes (${compression}), ${applets.applets.length} busybox applets (${applets.appletSource})`);
     return { compression, size, entries: records.length, appletSource: applets.appletSource };
-  });
-  if (entry.cached) reporter.step("cached", `${entry.meta.size} bytes, ${entry.meta.compression}`);
-  return {
-    builder: "initrd",
+  },
+  artifact: (entry): InitrdArtifact => ({
+    builder: entry.builder,
     path: entry.path,
     digest: entry.digest,
     cached: entry.cached,
     file: join(entry.path, INITRD_FILE),
+    commandLine: join(entry.path, COMMAND_LINE_FILE),
     compression: entry.meta.compression,
     size: entry.meta.size,
     entries: entry.meta.entries,
-  };
+  }),
+  dist: (artifact) => ({ initrd: artifact.file, "command-line": artifact.commandLine }),
+});
+
+/** Adds the initrd builder (and, through its module, the kernel builder it takes) to a system. */
+export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule], builders: [initrd] });
+
+/** The part of the configuration the initrd depends on: exactly what the initrd builder reads. */
+export function initrdConfigSlice(config: BuildContext["config"]): unknown {
+  return optionSlice(config, initrd.reads, initrd.name);
+}
+
+/**
+ * The compatibility path for callers from before the builder contract
+ * (`buildSystem`, bench, the package CLI, tests): the initrd realised with
+ * its kernel input, both from `ctx.config`. The graph, not the caller,
+ * supplies the kernel now, so the one passed in is checked against it: an
+ * initrd must never be keyed on one kernel while holding another's modules.
+ */
+export async function buildInitrd(ctx: BuildContext, inputs: { kernel: KernelArtifact }): Promise<InitrdArtifact> {
+  const run = runGraph(buildGraph([initrd]), {
+    config: ctx.config,
+    definitions: new Map(),
+    store: ctx.store,
+    reporter: ctx.reporter,
+    packages: debianPackageSource({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter }),
+    sourceDateEpoch: sourceDateEpoch(),
+  });
+  const realisedKernel = await run.realise(kernel.name);
+  if (realisedKernel.digest !== inputs.kernel.digest) {
+    throw new NotosError(`buildInitrd was given a kernel (${inputs.kernel.digest.slice(0, 12)}) other than the one its configuration builds (${realisedKernel.digest.slice(0, 12)}).`, {
+      code: "INITRD_KERNEL",
+      hint: "build the kernel from the same configuration (buildKernel(ctx)), or realise the initrd builder, which takes its kernel from the graph.",
+    });
+  }
+  const artifact = (await run.realise(initrd.name)) as InitrdArtifact;
+  // The graph runner says nothing on a store hit; these callers' logs always did.
+  if (artifact.cached) ctx.reporter.child(initrd.name).step("cached", `${artifact.size} bytes, ${artifact.compression}`);
+  return artifact;
 }

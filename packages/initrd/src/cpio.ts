@@ -27,7 +27,11 @@ export interface CpioRecord {
 }
 
 export interface CpioOptions {
-  /** Modification time of every entry (seconds). Default: SOURCE_DATE_EPOCH, else 0. */
+  /**
+   * Modification time of every entry (seconds). The initrd builder passes its
+   * run's `sourceDateEpoch`; the default, SOURCE_DATE_EPOCH else 0, is for
+   * callers outside a build (tests, scripts).
+   */
   mtime?: number;
 }
 

@@ -1,7 +1,18 @@
 // @notos/initrd: a deterministic, compressed cpio initrd with a generated stage-1 /init.
-export { buildInitrd, initrdConfigSlice, INITRD_BUILDER_VERSION, INITRD_FILE, INIT_FILE, type InitrdArtifact } from "./build.js";
+export {
+  initrd,
+  initrdModule,
+  buildInitrd,
+  initrdPackageSet,
+  initrdConfigSlice,
+  INITRD_BUILDER_VERSION,
+  INITRD_FILE,
+  INIT_FILE,
+  COMMAND_LINE_FILE,
+  type InitrdArtifact,
+} from "./build.js";
 export { writeInitrdOutputs } from "./outputs.js";
-export { generateStage1, kernelCommandLine, stage1Modules, shellQuote, type Stage1Kernel } from "./stage1.js";
+export { generateStage1, kernelCommandLine, stage1Modules, shellQuote, type Stage1Kernel, type Stage1Options, type CommandLineOptions } from "./stage1.js";
 export { planCpio, cpioChunks, writeCpio, cpioBytes, encodeHeader, comparePaths, defaultMtime, type CpioRecord, type CpioOptions } from "./cpio.js";
 export { writeCompressed, compressorCommands, type Compression } from "./compress.js";
 export { busyboxFromDeb, busyboxApplets, FALLBACK_APPLETS, type Busybox } from "./busybox.js";

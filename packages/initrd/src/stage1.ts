@@ -10,18 +10,28 @@ import { modulesClosure, type KernelArtifact } from "@notos/kernel";
 /** What stage 1 needs to know about the kernel. */
 export type Stage1Kernel = Pick<KernelArtifact, "version" | "index">;
 
+/** The options stage 1 is generated from: the whole configuration or the initrd builder's slice of it. */
+export interface Stage1Options {
+  boot: Pick<SystemConfig["boot"], "initrd" | "kernelModules" | "stage2Init">;
+}
+
+/** The options the kernel command line is made of. */
+export interface CommandLineOptions {
+  boot: { initrd: Pick<SystemConfig["boot"]["initrd"], "rootDevice">; kernelParams: readonly string[] };
+}
+
 /** Single-quote a value for sh. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The kernel command line: `root=` first, then `boot.kernelParams`. The initrd's /init needs no `init=`. */
-export function kernelCommandLine(config: SystemConfig): string {
+export function kernelCommandLine(config: CommandLineOptions): string {
   return [`root=${config.boot.initrd.rootDevice}`, ...config.boot.kernelParams].join(" ");
 }
 
 /** Modules stage 1 loads before looking for the root, and those it loads after mounting it (without repeats). */
-export function stage1Modules(config: SystemConfig, kernel: Stage1Kernel): { early: string[]; late: string[] } {
+export function stage1Modules(config: Stage1Options, kernel: Stage1Kernel): { early: string[]; late: string[] } {
   const early = modulesClosure(kernel.index, config.boot.initrd.kernelModules).map((m) => m.name);
   const late = modulesClosure(kernel.index, config.boot.kernelModules)
     .map((m) => m.name)
@@ -29,7 +39,7 @@ export function stage1Modules(config: SystemConfig, kernel: Stage1Kernel): { ear
   return { early, late };
 }
 
-export function generateStage1(config: SystemConfig, kernel: Stage1Kernel): string {
+export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): string {
   const initrd = config.boot.initrd;
   const { early, late } = stage1Modules(config, kernel);
   const q = shellQuote;
