@@ -71,6 +71,7 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   const epoch = sourceDateEpoch();
   const run = runGraph(graph, {
     config: system.config,
+    schema: system.schema,
     definitions: system.definitions,
     store: new Store(system.storeDir),
     packages: options.packages ?? systemPackages(system, options.reporter),

@@ -77,7 +77,7 @@ export async function explain(system: LoadedSystem, packages: PackageSource, onl
         else inputs[name] = digest;
       }
     }
-    const config = optionSlice(system.config, b.reads, b.name);
+    const config = optionSlice(system.config, b.reads, b.name, system.schema);
     const now = (await builderKeyInputs(b, config, inputs, packages)) as KeyRecord;
     let status: Explanation["status"] = "unknown";
     if (unknown.length === 0) {

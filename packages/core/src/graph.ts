@@ -5,11 +5,13 @@
 // option slice, its input digests, its locked packages, its fingerprint (what
 // it reads outside the configuration), its version — is already there
 // (early cutoff).
+import type { z } from "zod";
 import type { Artifact } from "./build.js";
 import { isBuilder, isCollection, type Builder, type LockedDeb, type PackageSetSpec, type PackageSource } from "./builder.js";
 import { NotosError } from "./errors.js";
 import type { Reporter } from "./progress.js";
 import { storeKey, type KeyInputs, type Store } from "./store.js";
+import { schemaAt } from "./zod-walk.js";
 
 export interface BuildGraph {
   /** Every builder of the system, inputs before the builders that take them. */
@@ -70,12 +72,18 @@ export function buildGraph(roots: readonly Builder[]): BuildGraph {
 }
 
 /** The configuration at `paths`, in the configuration's own shape: what a builder receives and its key hashes. */
-export function optionSlice(config: unknown, paths: readonly string[], builder = "a builder"): Record<string, unknown> {
+export function optionSlice(config: unknown, paths: readonly string[], builder = "a builder", schema?: z.ZodType): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const path of [...paths].sort()) {
     const segments = path.split(".");
     let value: unknown = config;
-    for (const s of segments) {
+    for (const [i, s] of segments.entries()) {
+      // A declared option that is unset (optional, no default) reads as absent, not as an error.
+      const declaredButUnset = schema !== undefined && i === segments.length - 1 && value !== null && typeof value === "object" && schemaAt(schema, segments) !== undefined;
+      if (declaredButUnset && !(s in (value as object))) {
+        value = undefined;
+        break;
+      }
       if (value === null || typeof value !== "object" || !(s in (value as object))) {
         throw new NotosError(`Builder ${builder} reads the option ${path}, which no module of this system declares.`, {
           code: "BUILDER_OPTION",
@@ -86,7 +94,7 @@ export function optionSlice(config: unknown, paths: readonly string[], builder =
     }
     let target = out;
     for (const s of segments.slice(0, -1)) target = (target[s] ??= {}) as Record<string, unknown>;
-    target[segments.at(-1)!] = value;
+    if (value !== undefined) target[segments.at(-1)!] = value;
   }
   return deepFreeze(structuredClone(out));
 }
@@ -101,6 +109,8 @@ function deepFreeze<T>(value: T): T {
 
 export interface RunContext {
   config: unknown;
+  /** The composed schema: lets a builder read a declared option that is unset. */
+  schema?: z.ZodType;
   definitions: ReadonlyMap<string, string[]>;
   store: Store;
   packages: PackageSource;
@@ -159,7 +169,7 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
         artifacts.forEach((a, i) => (digests[isBuilder(b.inputs[input]) ? input : `${input}/${members[i]!.name}`] = a.digest));
       }),
     );
-    const options = optionSlice(ctx.config, b.reads, b.name);
+    const options = optionSlice(ctx.config, b.reads, b.name, ctx.schema);
     const setByName = new Map<string, PackageSetSpec>(b.packageSets(options).map((s) => [s.name, s]));
     const keyInputs = await builderKeyInputs(b, options, digests, ctx.packages);
     const key = storeKey(keyInputs);

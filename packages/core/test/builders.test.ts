@@ -200,6 +200,10 @@ describe("the build graph", () => {
     expect(slice).toEqual({ banner: { text: "hello" }, networking: { hostname: "notos" } });
     expect(Object.isFrozen((slice as { banner: object }).banner)).toBe(true);
     expect(() => optionSlice(config, ["nothing.here"], "x")).toThrow(/Builder x reads the option nothing\.here, which no module of this system declares/);
+    // networking.domain is declared, optional and unset: with the schema it reads as absent.
+    const { schema } = system();
+    expect(optionSlice(config, ["networking.domain"], "x", schema)).toEqual({ networking: {} });
+    expect(() => optionSlice(config, ["networking.domian"], "x", schema)).toThrow(/reads the option networking\.domian/);
   });
 
   it("realises each builder once per run, reuses the store, and rebuilds only what a changed option reaches", async () => {
