@@ -11,6 +11,7 @@ import {
   builderKeyInputs,
   isBuilder,
   optionSlice,
+  sourceDateEpoch,
   storeKey,
   writeFileAtomic,
   type LoadedSystem,
@@ -26,6 +27,7 @@ export interface KeyRecord {
   inputs: Record<string, string>;
   packages: Record<string, string[]>;
   fingerprint?: Record<string, string>;
+  sourceDateEpoch?: number;
   /** Present in records: the key those inputs gave. */
   key?: string;
 }
@@ -78,7 +80,7 @@ export async function explain(system: LoadedSystem, packages: PackageSource, onl
       }
     }
     const config = optionSlice(system.config, b.reads, b.name, system.schema);
-    const now = (await builderKeyInputs(b, config, inputs, packages)) as KeyRecord;
+    const now = (await builderKeyInputs(b, config, inputs, packages, sourceDateEpoch())) as KeyRecord;
     let status: Explanation["status"] = "unknown";
     if (unknown.length === 0) {
       const entry = await store.get(b.name, storeKey(now));
@@ -97,6 +99,7 @@ export async function explain(system: LoadedSystem, packages: PackageSource, onl
 function differences(last: KeyRecord, now: KeyRecord, unknown: string[]): string[] {
   const changes: string[] = [];
   if (last.version !== now.version) changes.push(`builder version ${last.version} → ${now.version}`);
+  if (last.sourceDateEpoch !== now.sourceDateEpoch) changes.push(`SOURCE_DATE_EPOCH ${last.sourceDateEpoch ?? 0} → ${now.sourceDateEpoch ?? 0}`);
   const before = flatten(last.config);
   const after = flatten(now.config);
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {

@@ -123,7 +123,7 @@ export interface Realisation {
   builder: string;
   key: string;
   /** Exactly what the key hashes: for `notos why`. */
-  keyInputs: KeyInputs & { packages: Record<string, string[]>; fingerprint?: Record<string, string> };
+  keyInputs: KeyInputs & { packages: Record<string, string[]>; sourceDateEpoch: number; fingerprint?: Record<string, string> };
   artifact: Artifact;
   cached: boolean;
   seconds: number;
@@ -146,12 +146,27 @@ function lockedRows(packages: readonly LockedDeb[]): string[] {
  * option slice, its inputs' digests, its locked packages and its
  * fingerprint. Shared by the run and by `notos why`, so both agree.
  */
-export async function builderKeyInputs(b: Builder, options: unknown, inputDigests: Record<string, string>, source: PackageSource): Promise<Realisation["keyInputs"]> {
+export async function builderKeyInputs(
+  b: Builder,
+  options: unknown,
+  inputDigests: Record<string, string>,
+  source: PackageSource,
+  sourceDateEpoch: number,
+): Promise<Realisation["keyInputs"]> {
   const packages: Record<string, string[]> = {};
   for (const set of b.packageSets(options)) packages[set.name] = lockedRows(await source.locked(set));
   const fingerprint = await b.fingerprint(options);
-  // Left out when empty, so builders without a fingerprint keep the keys they had.
-  return { builder: b.name, version: b.version, config: options, inputs: inputDigests, packages, ...(Object.keys(fingerprint).length ? { fingerprint } : {}) };
+  return {
+    builder: b.name,
+    version: b.version,
+    config: options,
+    inputs: inputDigests,
+    packages,
+    // Every builder gets the epoch for its timestamps, so every key covers it.
+    sourceDateEpoch,
+    // Left out when empty, so builders without a fingerprint keep the keys they had.
+    ...(Object.keys(fingerprint).length ? { fingerprint } : {}),
+  };
 }
 
 export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
@@ -171,7 +186,7 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
     );
     const options = optionSlice(ctx.config, b.reads, b.name, ctx.schema);
     const setByName = new Map<string, PackageSetSpec>(b.packageSets(options).map((s) => [s.name, s]));
-    const keyInputs = await builderKeyInputs(b, options, digests, ctx.packages);
+    const keyInputs = await builderKeyInputs(b, options, digests, ctx.packages, ctx.sourceDateEpoch);
     const key = storeKey(keyInputs);
     const reporter = ctx.reporter.child(b.name);
     const t0 = performance.now();

@@ -232,6 +232,12 @@ describe("the build graph", () => {
     expect(key(edited, "banner")).not.toBe(key(first, "banner"));
     expect(edited.realisations.find((x) => x.builder === "banner")!.keyInputs.config).toEqual({ banner: { text: "two" } });
 
+    // Another SOURCE_DATE_EPOCH is another build: every key covers it.
+    const evaluated = system([defineModule({ builders: [root, hostLayer, bannerLayer], name: "m" })], { banner: { text: "two" } });
+    const later = runGraph(buildGraph(evaluated.builders), { config: evaluated.config, definitions: evaluated.definitions, store, packages: noPackages, reporter: silentReporter, sourceDateEpoch: 1700000000 });
+    await later.realise("root");
+    expect(later.realisations.every((r) => !r.cached)).toBe(true);
+
     const files = distFiles(edited.graph, new Map(edited.realisations.map((r) => [r.builder, r.artifact])), edited.config);
     expect([...files.keys()]).toEqual(["layers.txt"]);
   });
