@@ -1,6 +1,6 @@
 // The `notos` command, on top of every builder a system's modules add. Kept
 // apart from the bin file so tests run it in-process with their own streams.
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import {
@@ -33,7 +33,7 @@ export interface CliIO {
 export const USAGE = `usage: notos <command> [--system FILE] [options]
 
 commands:
-  dist                      build every builder of the system and write dist/
+  dist [--out DIR]          build every builder of the system and write dist/ (at the repository root)
   build <builder>...        build these builders (and what they need) into the store
   options [--json]          list every option of the system with its type, default and description
   schema                    print a JSON Schema of the system's options (for editors and CI)
@@ -69,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
         json: { type: "boolean", default: false },
         turbo: { type: "boolean", default: false },
         refresh: { type: "boolean", default: false },
+        out: { type: "string" },
       },
     });
     const load = () => loadSystem({ ...(values.system !== undefined ? { file: values.system } : {}), ...(io.cwd !== undefined ? { cwd: io.cwd } : {}) });
@@ -79,9 +80,10 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
         const system = await load();
         const started = performance.now();
         const built = await buildSystem(system, { reporter: reporter() });
-        const files = await assembleDist(distDirectory(system), built, system.config);
+        const out = values.out !== undefined ? resolve(io.cwd ?? process.cwd(), values.out) : distDirectory(system);
+        const files = await assembleDist(out, built, system.config);
         summary(io, built.realisations, started);
-        io.stdout(`dist: ${relative(io.cwd ?? process.cwd(), distDirectory(system)) || "."} (${[...files.keys()].join(", ")})\n`);
+        io.stdout(`dist: ${relative(io.cwd ?? process.cwd(), out) || "."} (${[...files.keys()].join(", ")})\n`);
         return 0;
       }
       case "build": {

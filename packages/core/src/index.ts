@@ -24,11 +24,9 @@ export {
 export { mergeDefinitions, type Definition, type MergeResult } from "./merge.js";
 export { evalSystem, collectModules, type EvaluatedSystem, type EvalOptions, type CollectedModule } from "./eval.js";
 export { loadSystem, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_FILE, type LoadOptions, type LoadedSystem } from "./load.js";
-export { runTask, systemArgument, type TaskContext } from "./task.js";
 export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from "./roots.js";
 export { writeFileAtomic, replaceDirectory } from "./atomic.js";
 export { listOptions, type OptionDoc } from "./options.js";
-export { runCli, type CliIO } from "./commands.js";
 export * from "./entries.js";
 export * from "./issues.js";
 export { composeSchema, type NotosOptions, type DeclaredConfig, type DeclaredInput, type OptionDeclarations, type FoundDeclaration } from "./declare.js";

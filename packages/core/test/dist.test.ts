@@ -1,4 +1,4 @@
-// The built package, as other packages and the `notos` bin use it.
+// The built package, as other packages use it.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(dist, "index.js")) || !existsSync(join(dist, "cli.js"))) {
+  if (!existsSync(join(dist, "index.js"))) {
     throw new Error("packages/core/dist is missing: build it first (`npx tsup` in packages/core, or `npm run build`).");
   }
   dir = mkdtempSync(join(tmpdir(), "notos-dist-"));
@@ -33,8 +33,15 @@ console.log(JSON.stringify({ web: web.file, root: root.file, hostname: config.ne
     expect(out).toEqual({ web: caller, root: caller, hostname: "web", source: join(dir, "motd") });
   });
 
-  it("the notos bin runs", () => {
-    const options = JSON.parse(execFileSync(process.execPath, [join(dist, "cli.js"), "options", "--json"], { encoding: "utf8" }));
-    expect(options.some((o: { path: string }) => o.path === "services.<name>.run")).toBe(true);
+  it("defineBuilder records the file of a compiled .js caller, from which tools find its package", () => {
+    const caller = join(dir, "builder.mjs");
+    writeFileSync(
+      caller,
+      `import { defineLayer } from ${JSON.stringify(pathToFileURL(join(dist, "index.js")).href)};
+const layer = defineLayer({ name: "x", version: "1", reads: [], build: () => ({ name: "x", entries: [] }) });
+console.log(JSON.stringify({ file: layer.file }));
+`,
+    );
+    expect(JSON.parse(execFileSync(process.execPath, [caller], { encoding: "utf8" }))).toEqual({ file: caller });
   });
 });

@@ -1,7 +1,13 @@
-// base: what every notos system has. The accounts and files Debian's
+// base: what every notos system has. The standard builders (kernel, initrd,
+// the etc and runit layers, the rootfs); the accounts and files Debian's
 // maintainer scripts would have made (base-passwd, libpam-runtime,
 // libpam-modules), a small userland, and networking for QEMU's user network.
 import { mkDefault, type ModuleDefinition } from "@notos/core";
+import { etcModule } from "@notos/etc";
+import { initrdModule } from "@notos/initrd";
+import { kernelModule } from "@notos/kernel";
+import { rootfsModule } from "@notos/rootfs";
+import { runitModule } from "@notos/runit";
 import { pamCommonFiles } from "./pam.js";
 
 export const basePackages = [
@@ -24,6 +30,8 @@ export const basePackages = [
 
 export const base: ModuleDefinition = {
   name: "base",
+  // The builders of every notos system: kernel and initrd for the boot, the etc and runit layers on a Debian root.
+  imports: [kernelModule, initrdModule, etcModule, runitModule, rootfsModule],
   environment: {
     packages: basePackages,
     etc: {

@@ -1,5 +1,6 @@
 // qemuGuest: a system that boots under QEMU with virtio devices.
 import type { ModuleDefinition } from "@notos/core";
+import { runvmModule } from "@notos/qemu";
 
 /**
  * Stage 1's modules in an order that loads under the Debian cloud kernel
@@ -25,6 +26,8 @@ export const qemuInitrdModules = [
 
 export const qemuGuest: ModuleDefinition = {
   name: "qemuGuest",
+  // dist/runvm, the launcher.
+  imports: [runvmModule],
   boot: {
     initrd: { kernelModules: qemuInitrdModules },
     // The serial port is the console runvm shows and the boot tests read.

@@ -2,11 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Store, evalSystem, listOptions, writeRoots } from "@notos/core";
 import { flatten, runCli } from "../src/commands.js";
-import { evalSystem } from "../src/eval.js";
-import { listOptions } from "../src/options.js";
-import { writeRoots } from "../src/roots.js";
-import { Store } from "../src/store.js";
 
 async function cli(args: string[], cwd?: string) {
   let stdout = "";
@@ -56,10 +53,10 @@ describe("notos CLI", () => {
   });
 
   it("options prints text and JSON", async () => {
-    const text = await cli(["options"]);
+    const text = await cli(["options"], root);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("services.<name>.run\n  type: string\n  required\n");
-    const json = await cli(["options", "--json"]);
+    const json = await cli(["options", "--json"], root);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(listOptions())));
   });
 
@@ -91,7 +88,7 @@ describe("notos CLI", () => {
 
   it("reports usage errors and configuration errors with status 1", async () => {
     expect(await cli(["frobnicate"])).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown command "frobnicate"') });
-    expect(await cli(["eval", "--jsno"], root)).toMatchObject({ code: 1, stderr: expect.stringContaining("Unknown option --jsno") });
+    expect(await cli(["eval", "--jsno"], root)).toMatchObject({ code: 1, stderr: expect.stringContaining("Unknown option '--jsno'") });
     writeFileSync(join(root, "notos.config.ts"), `export default { qemu: { memroy: 1 } };\n`);
     const bad = await cli(["eval"], root);
     expect(bad.code).toBe(1);
