@@ -1,3 +1,4 @@
 import { packageBuild } from "../../tsup.shared.ts";
 
-export default packageBuild();
+// No command of its own: building and assembling a system is the notos CLI's job.
+export default packageBuild({ withCli: false });

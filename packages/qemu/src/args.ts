@@ -2,7 +2,7 @@
 // from the dist files and the configuration. runvm and Machine both use it,
 // so the launcher a user runs and the machine a test drives are the same VM.
 import { isAbsolute, join, dirname } from "node:path";
-import type { PortForward, SystemConfig } from "@notos/core";
+import type { VmConfig, VmPortForward } from "./config.js";
 import { qemuOptValue } from "./quote.js";
 
 export const QEMU_BINARY = "qemu-system-x86_64";
@@ -56,15 +56,15 @@ export interface QemuArgsOptions {
   /** Default "nographic". */
   console?: ConsoleMode;
   /** Port forwards instead of `config.qemu.forwards` (Machine remaps host ports). */
-  forwards?: PortForward[];
+  forwards?: readonly VmPortForward[];
   /** Directory relative disk files are resolved against; default: the directory of `rootfs`. */
   diskDir?: string;
   /** Arguments appended after `config.qemu.extraArgs`. */
-  extraArgs?: string[];
+  extraArgs?: readonly string[];
 }
 
 /** One `hostfwd=` rule of QEMU's user-mode network. */
-export function hostfwd(f: PortForward): string {
+export function hostfwd(f: VmPortForward): string {
   return `hostfwd=${f.proto}:${f.bind}:${f.host}-:${f.guest}`;
 }
 
@@ -74,14 +74,14 @@ export function diskPath(file: string, diskDir: string): string {
 }
 
 /** The qemu-system-x86_64 argument list (without the binary). */
-export function qemuArgs(dist: DistFiles, config: SystemConfig, options: QemuArgsOptions): string[] {
+export function qemuArgs(dist: DistFiles, config: VmConfig, options: QemuArgsOptions): string[] {
   return buildQemuArgs(dist, config, { ...options, accelArgs: accelArgs(options.accel ?? "tcg") });
 }
 
 /** qemuArgs with the accel arguments given verbatim (runvm puts a shell array there). */
 export function buildQemuArgs(
   dist: DistFiles,
-  config: SystemConfig,
+  config: VmConfig,
   options: Omit<QemuArgsOptions, "accel"> & { accelArgs: string[] },
 ): string[] {
   const q = config.qemu;

@@ -4,7 +4,7 @@
 // beside itself — so this package stays free of the builders.
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defineBuilder, defineModule, type Artifact, type SystemConfig } from "@notos/core";
+import { defineBuilder, defineModule, type Artifact } from "@notos/core";
 import { runvmScript } from "./runvm.js";
 
 export interface RunvmArtifact extends Artifact {
@@ -19,7 +19,7 @@ export const runvm = defineBuilder({
   reads: ["qemu", "system.name", "system.version"],
   async build({ options, out }) {
     const file = join(out, "runvm");
-    await writeFile(file, runvmScript(options as unknown as SystemConfig));
+    await writeFile(file, runvmScript(options));
     await chmod(file, 0o755);
     return {};
   },

@@ -1,15 +1,14 @@
-// @notos/qemu: boot a notos system under QEMU — the runvm launcher, dist/
-// assembly, and Machine, the test driver.
+// @notos/qemu: boot a kernel and an initrd under QEMU — runvm, the launcher
+// in a system's dist/, and Machine, the test driver. It builds nothing: the
+// builder packages make the files and the notos CLI assembles dist/.
 export { qemuArgs, accelArgs, accelProbeArgs, distFiles, hostfwd, DIST_NAMES, QEMU_BINARY } from "./args.js";
 export type { Accel, ConsoleMode, DistFiles, QemuArgsOptions } from "./args.js";
+export { defaultVmConfig } from "./config.js";
+export type { VmConfig, VmQemuOptions, VmPortForward, VmDisk } from "./config.js";
 export { runvmScript, KVM_PROBE_TIMEOUT_SECONDS } from "./runvm.js";
 export type { RunvmOptions } from "./runvm.js";
 export { accelProbe, accelFromEnv, resolveAccel } from "./accel.js";
 export type { AccelProbeOptions } from "./accel.js";
-export { assembleDist } from "./dist.js";
-export type { DistInputs } from "./dist.js";
-export { buildSystem, buildDist } from "./system.js";
-export type { SystemArtifacts, BuildSystemOptions } from "./system.js";
 export { Machine, listeningCommand } from "./machine.js";
 export type { MachineOptions, ExitStatus, SshOptions, SshResult, ExecResult } from "./machine.js";
 export { killAllMachines, liveQemuPids } from "./live.js";

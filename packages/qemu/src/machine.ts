@@ -10,9 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { systemSchema, type PortForward, type SystemConfig } from "@notos/core";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
 import { resolveAccel } from "./accel.js";
+import { defaultVmConfig, type VmConfig, type VmPortForward } from "./config.js";
 import { ConsoleLog } from "./console.js";
 import { MachineError, QemuError } from "./errors.js";
 import { findExecutable, isReadable } from "./path.js";
@@ -29,8 +29,8 @@ export interface MachineOptions {
   dist?: string;
   /** Or the files themselves. */
   files?: DistFiles;
-  /** The system's configuration (memory, cpus, forwards, disks, extraArgs); default: all defaults. */
-  config?: SystemConfig;
+  /** The VM's `qemu` options and the system's name (an evaluated SystemConfig will do); default: core's defaults. */
+  config?: VmConfig;
   /** Name used in log lines and errors; default: config.system.name. */
   name?: string;
   /** Extra QEMU arguments, after config.qemu.extraArgs. */
@@ -73,7 +73,7 @@ const TAIL_LINES = 50;
 
 export class Machine {
   readonly name: string;
-  readonly config: SystemConfig;
+  readonly config: VmConfig;
   private readonly options: MachineOptions;
   private child: ChildProcess | undefined;
   private dir: string | undefined;
@@ -82,7 +82,7 @@ export class Machine {
   private shellConnecting: Promise<ShellSession> | undefined;
   private consoleFile: WriteStream | undefined;
   private stderrTail = "";
-  private forwards: PortForward[] = [];
+  private forwards: readonly VmPortForward[] = [];
   private exitStatus: ExitStatus | undefined;
   private exitWaiters = new Set<(s: ExitStatus) => void>();
   private startedAt = 0;
@@ -94,7 +94,7 @@ export class Machine {
   constructor(options: MachineOptions) {
     if (!options.dist && !options.files) throw new QemuError("new Machine() needs `dist` (a dist directory) or `files`");
     this.options = options;
-    this.config = options.config ?? systemSchema.parse({});
+    this.config = options.config ?? defaultVmConfig();
     this.name = options.name ?? this.config.system.name;
     this.console = new ConsoleLog(Date.now(), (line) => {
       this.consoleFile?.write(ConsoleLog.format(line));

@@ -1,7 +1,7 @@
 // Free host ports for a machine's forwards, so parallel tests (and a runvm
 // running beside them) never fight over the configured ones.
 import { createServer } from "node:net";
-import type { PortForward } from "@notos/core";
+import type { VmPortForward } from "./config.js";
 
 export function freePort(bind: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,8 +17,8 @@ export function freePort(bind: string): Promise<number> {
 }
 
 /** The same forwards with fresh host ports. */
-export async function remapForwards(forwards: PortForward[]): Promise<PortForward[]> {
-  const out: PortForward[] = [];
+export async function remapForwards(forwards: readonly VmPortForward[]): Promise<VmPortForward[]> {
+  const out: VmPortForward[] = [];
   for (const f of forwards) out.push(f.proto === "tcp" ? { ...f, host: await freePort(f.bind) } : f);
   return out;
 }

@@ -2,7 +2,7 @@
 // the same argument list as Machine's (buildQemuArgs), with shell variables
 // in place of the run-time parts: the script's own directory (so dist/ can
 // move), the command line read from `command-line`, and the acceleration.
-import type { SystemConfig } from "@notos/core";
+import type { VmConfig } from "./config.js";
 import { buildQemuArgs, DIST_NAMES, diskPath, PROBE_SUCCESS_TEXT, accelArgs, accelProbeArgs, type DistFiles } from "./args.js";
 import { shellQuote } from "./quote.js";
 
@@ -11,7 +11,7 @@ export const KVM_PROBE_TIMEOUT_SECONDS = 5;
 
 export interface RunvmOptions {
   /** Default acceleration when NOTOS_ACCEL is not set; default: config.qemu.accel. */
-  accel?: SystemConfig["qemu"]["accel"];
+  accel?: VmConfig["qemu"]["accel"];
 }
 
 // Placeholders that survive buildQemuArgs untouched and become shell variables.
@@ -55,7 +55,7 @@ function renderArgs(args: string[], indent: string): string {
 }
 
 /** The text of the runvm script for a system. */
-export function runvmScript(config: SystemConfig, options: RunvmOptions = {}): string {
+export function runvmScript(config: VmConfig, options: RunvmOptions = {}): string {
   const at = (name: string) => `${HERE}/${name}`;
   const dist: DistFiles = {
     kernel: at(DIST_NAMES.kernel),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { systemSchema } from "@notos/core";
-import { accelProbeArgs, distFiles, qemuArgs, runvmScript } from "../src/index.js";
+import { accelProbeArgs, defaultVmConfig, distFiles, qemuArgs, runvmScript, type VmConfig } from "../src/index.js";
 
 const config = systemSchema.parse({
   system: { name: "demo" },
@@ -115,5 +115,30 @@ describe("runvmScript", () => {
     expect(script).toContain("accel=${NOTOS_ACCEL:-auto}");
     expect(script).toMatch(/timeout -s KILL "\$\{NOTOS_KVM_PROBE_TIMEOUT:-5\}"/);
     expect(runvmScript(systemSchema.parse({ qemu: { accel: "tcg" } }))).toContain("accel=${NOTOS_ACCEL:-tcg}");
+  });
+
+  it("needs only the qemu options and the system's name and version, as a plain object", () => {
+    const plain: VmConfig = {
+      system: { name: "demo", version: "0.1.0" },
+      qemu: {
+        memory: 768,
+        cpus: 2,
+        accel: "auto",
+        forwards: [
+          { proto: "tcp", host: 2222, guest: 22, bind: "127.0.0.1" },
+          { proto: "tcp", host: 9080, guest: 80, bind: "0.0.0.0" },
+          { proto: "udp", host: 5353, guest: 53, bind: "127.0.0.1" },
+        ],
+        disks: [
+          { file: "data.img", format: "raw", readonly: false, size: "1G" },
+          { file: "/srv/images/ro,disk.qcow2", format: "qcow2", readonly: true },
+        ],
+        extraArgs: ["-device", "virtio-balloon-pci"],
+      },
+    };
+    expect(runvmScript(plain)).toBe(script);
+    expect(qemuArgs(distFiles("/d"), plain, { commandLine: "x" })).toEqual(qemuArgs(distFiles("/d"), config, { commandLine: "x" }));
+    const defaults = systemSchema.parse({});
+    expect(defaultVmConfig()).toEqual({ qemu: defaults.qemu, system: defaults.system });
   });
 });

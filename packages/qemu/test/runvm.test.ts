@@ -1,13 +1,13 @@
 // The generated runvm, run for real: its checks stop before QEMU starts, and
 // it boots a moved dist/ with the arguments passed through.
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemSchema } from "@notos/core";
-import { assembleDist } from "../src/index.js";
+import { DIST_NAMES, runvmScript } from "../src/index.js";
 import { COMMAND_LINE, POWEROFF_FLAG, READY_MARKER, tinyGuest } from "./helpers/guest.js";
 
 let work: string;
@@ -17,16 +17,16 @@ let takenPort: number;
 let stub: string;
 let stubRan: string;
 
+/** A dist/ as the notos CLI lays it out: the guest's files under their dist names, and runvm beside them. */
 async function dist(name: string, forwards: { host: number; guest: number }[] = []): Promise<string> {
   const { files } = await tinyGuest();
   const out = join(work, name);
-  await assembleDist(out, {
-    kernel: files.kernel,
-    initrd: files.initrd,
-    rootfs: files.rootfs,
-    commandLine: `${COMMAND_LINE} ${POWEROFF_FLAG}`,
-    config: systemSchema.parse({ qemu: { memory: 256, forwards } }),
-  });
+  await mkdir(out);
+  await copyFile(files.kernel, join(out, DIST_NAMES.kernel));
+  await copyFile(files.initrd, join(out, DIST_NAMES.initrd));
+  await copyFile(files.rootfs, join(out, DIST_NAMES.rootfs));
+  await writeFile(join(out, DIST_NAMES.commandLine), `${COMMAND_LINE} ${POWEROFF_FLAG}\n`);
+  await writeFile(join(out, DIST_NAMES.runvm), runvmScript(systemSchema.parse({ qemu: { memory: 256, forwards } })), { mode: 0o755 });
   return out;
 }
 
