@@ -23,7 +23,7 @@ export {
 } from "./module.js";
 export { mergeDefinitions, type Definition, type MergeResult } from "./merge.js";
 export { evalSystem, collectModules, type EvaluatedSystem, type EvalOptions, type CollectedModule } from "./eval.js";
-export { loadSystem, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_FILE, type LoadOptions, type LoadedSystem } from "./load.js";
+export { loadSystem, systemOf, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_FILE, type LoadOptions, type LoadedSystem, type SystemOfOptions } from "./load.js";
 export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from "./roots.js";
 export { writeFileAtomic, replaceDirectory } from "./atomic.js";
 export { listOptions, type OptionDoc } from "./options.js";

@@ -123,7 +123,21 @@ export async function importModuleFile(file: string): Promise<Module> {
 /** Find, load and evaluate the system configuration. */
 export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSystem> {
   const file = findConfigFile(options);
-  const module = await importModuleFile(file);
+  return systemOf(await importModuleFile(file), { file });
+}
+
+export interface SystemOfOptions {
+  /** The file the system is taken to be defined in: relative paths, the lock file and the store are found from it. */
+  file: string;
+  /** Another lock file (a test's copy, so it never rewrites the committed one). */
+  lockFile?: string;
+  /** Another store directory. */
+  storeDir?: string;
+}
+
+/** Evaluate a module as a whole system, as if `file` defined it (tests, the bench, scripts that compose systems). */
+export function systemOf(module: Module, options: SystemOfOptions): LoadedSystem {
+  const file = resolve(options.file);
   const { config, definitions, schema, builders, moduleFiles } = evalSystem(module, { file });
   const dir = dirname(file);
   const store = process.env.NOTOS_STORE;
@@ -131,9 +145,9 @@ export async function loadSystem(options: LoadOptions = {}): Promise<LoadedSyste
     config,
     file,
     dir,
-    lockFile: join(dir, LOCK_FILE),
+    lockFile: options.lockFile ?? join(dir, LOCK_FILE),
     // One store per repository, so systems in subdirectories share the kernel and packages.
-    storeDir: store ? resolve(dir, store) : join(findRepoRoot(dir) ?? dir, ".notos", "store"),
+    storeDir: options.storeDir ?? (store ? resolve(dir, store) : join(findRepoRoot(dir) ?? dir, ".notos", "store")),
     definitions,
     schema,
     builders,
