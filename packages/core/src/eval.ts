@@ -10,7 +10,7 @@ import { composeSchema, type FoundDeclaration } from "./declare.js";
 import { isConfigFunction, isOverride, mkOverride, moduleOptions, type Module, type ModuleArguments, type ModuleDefinition } from "./module.js";
 import { formatPath, type PathSegment } from "./path.js";
 import { canonicalJson } from "./store.js";
-import { coreDeclarations, type SystemConfig } from "./schema.js";
+import { fallbackDeclarations, ownDeclarations, type SystemConfig } from "./schema.js";
 import { closest } from "./suggest.js";
 import { knownKeys } from "./zod-walk.js";
 
@@ -174,12 +174,14 @@ function usesConfig(root: Module, options: EvalOptions): boolean {
 
 function evalRound(modules: CollectedModule[]): Round {
   const issues: ConfigIssue[] = [];
-  const declarations: FoundDeclaration[] = [...coreDeclarations];
+  const declarations: FoundDeclaration[] = [...ownDeclarations];
   const builders: Builder[] = [];
   for (const m of modules) {
     for (const [path, schema] of Object.entries(m.definition.options ?? {})) declarations.push({ path, schema, file: m.label });
     for (const b of m.definition.builders ?? []) if (!builders.includes(b)) builders.push(b);
   }
+  const declared = new Set(declarations.map((d) => d.path));
+  declarations.push(...fallbackDeclarations.filter((d) => !declared.has(d.path)));
   const schema = composeSchema(declarations);
   const defs: Definition[] = modules.map((m) => ({
     file: m.label,

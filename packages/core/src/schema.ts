@@ -192,12 +192,54 @@ export const systemSchema = z.strictObject({
     .prefault({}),
 });
 
+/** The options every system has, whichever builders it uses: its identity, and where stage 1 hands over to stage 2. */
+export const ownDeclarations: readonly FoundDeclaration[] = [
+  { path: "system", schema: systemSchema.shape.system, file: "@notos/core" },
+  { path: "boot.stage2Init", schema: systemSchema.shape.boot.unwrap().shape.stage2Init, file: "@notos/core" },
+];
+
 /**
- * The options core still declares itself, one declaration per top-level
- * namespace; packages declare the rest (and, namespace by namespace, take
- * these over).
+ * The standard packages' options as core declared them before each package
+ * declared its own: used only for a path no module of the system declares,
+ * so a package can take its options over without the others moving at once.
  */
-export const coreDeclarations: readonly FoundDeclaration[] = Object.entries(systemSchema.shape).map(([path, schema]) => ({ path, schema, file: "@notos/core" }));
+export const fallbackDeclarations: readonly FoundDeclaration[] = leafDeclarations([
+  "boot.kernel.package",
+  "boot.kernel.sysctl",
+  "boot.kernelParams",
+  "boot.kernelModules",
+  "boot.initrd.kernelModules",
+  "boot.initrd.compression",
+  "boot.initrd.busyboxPackage",
+  "boot.initrd.rootDevice",
+  "boot.initrd.rootFsType",
+  "boot.initrd.rootWaitSeconds",
+  "boot.initrd.emergencyShell",
+  "boot.initrd.overlay",
+  "environment.packages",
+  "environment.etc",
+  "environment.variables",
+  "users",
+  "groups",
+  "services",
+  "runit",
+  "networking",
+  "rootfs",
+  "qemu",
+  "debian",
+]);
+
+function leafDeclarations(paths: readonly string[]): FoundDeclaration[] {
+  return paths.map((path) => {
+    let schema: z.ZodType = systemSchema;
+    for (const segment of path.split(".")) {
+      let inner = schema as unknown as { shape?: Record<string, z.ZodType>; unwrap?: () => z.ZodType };
+      while (!inner.shape && inner.unwrap) inner = inner.unwrap() as unknown as typeof inner;
+      schema = inner.shape![segment]!;
+    }
+    return { path, schema, file: "@notos/core (until its package declares it)" };
+  });
+}
 
 /** The evaluated configuration of a notos system: every option present, defaults filled in. */
 export type SystemConfig = z.output<typeof systemSchema> & DeclaredConfig;
