@@ -1,9 +1,9 @@
 // Machine: one QEMU VM driven from a test, modelled on the NixOS test driver
 // (start, waitForConsole, succeed, fail, screenshot, shutdown, crash).
 //
-// QEMU runs in the background with stdin from /dev/null; the serial console
-// comes on its stdout; QMP and the test shell (hvc0) are unix sockets in a
-// private temporary directory.
+// QEMU runs in the background; the serial console is its stdin and stdout
+// (stdin stays silent unless a test types with sendConsole); QMP and the test
+// shell (hvc0) are unix sockets in a private temporary directory.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -83,7 +83,13 @@ export class Machine {
   private consoleFile: WriteStream | undefined;
   private stderrTail = "";
   private forwards: readonly VmPortForward[] = [];
+  /** Set when QEMU exits. */
   private exitStatus: ExitStatus | undefined;
+  /**
+   * Set once QEMU has exited and its output has been read to the end; exit
+   * waiters are told only then, so the console they look at is complete.
+   */
+  private ended: ExitStatus | undefined;
   private exitWaiters = new Set<(s: ExitStatus) => void>();
   private startedAt = 0;
   /** The serial console, stripped and timestamped. */
@@ -157,9 +163,11 @@ export class Machine {
     this.log(`starting QEMU (${this.accel})`);
     this.startedAt = Date.now();
     this.console.startedAt = this.startedAt;
-    const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv, { stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     track(child);
+    // A write after QEMU is gone fails with EPIPE; sendConsole reports that itself.
+    child.stdin!.on("error", () => undefined);
     child.stdout!.on("data", (d: Buffer) => this.console.push(d));
     child.stderr!.on("data", (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-4000);
@@ -167,16 +175,18 @@ export class Machine {
     child.once("exit", (code, signal) => {
       this.exitStatus = { code, signal };
       this.log(`QEMU exited (${signal ?? `status ${code}`})`);
-      for (const w of this.exitWaiters) w(this.exitStatus);
-      this.exitWaiters.clear();
     });
-    // Clean up after the last output has been read.
-    child.once("close", () => {
+    // The last output has been read: clean up, then tell the waiters.
+    child.once("close", (code, signal) => {
+      this.exitStatus ??= { code, signal };
       this.console.end();
       this.qmp?.close();
       this.shell?.close();
       this.consoleFile?.end();
       if (this.dir) void rm(this.dir, { recursive: true, force: true });
+      this.ended = this.exitStatus;
+      for (const w of this.exitWaiters) w(this.ended);
+      this.exitWaiters.clear();
     });
     child.once("error", (e) => {
       this.stderrTail += `\n${e.message}`;
@@ -262,9 +272,22 @@ export class Machine {
         this.exitWaiters.delete(onExit);
       };
       if (check()) return;
-      if (this.exitStatus) return onExit();
+      if (this.ended) return onExit();
       this.exitWaiters.add(onExit);
     });
+  }
+
+  /**
+   * Type `text` on the serial console, as a user at runvm's terminal would.
+   * For guests without the test shell (an initrd's emergency shell, a boot
+   * prompt); the bytes go as they are, so end a line with "\n".
+   */
+  async sendConsole(text: string): Promise<void> {
+    this.requireRunning("sendConsole");
+    const stdin = this.child!.stdin!;
+    await new Promise<void>((resolvePromise, reject) =>
+      stdin.write(text, (e) => (e ? reject(this.error(`could not write to the serial console: ${e.message}`)) : resolvePromise())),
+    );
   }
 
   private async connectShell(): Promise<ShellSession> {
@@ -291,7 +314,7 @@ export class Machine {
   private raceExit<T>(p: Promise<T>, what: string): Promise<T> {
     return new Promise<T>((resolvePromise, reject) => {
       const onExit = (s: ExitStatus) => reject(this.error(`QEMU exited (${this.describeExit(s)}) while ${what}`));
-      if (this.exitStatus) return onExit(this.exitStatus);
+      if (this.ended) return onExit(this.ended);
       this.exitWaiters.add(onExit);
       p.then(resolvePromise, reject).finally(() => this.exitWaiters.delete(onExit));
     });
@@ -426,9 +449,9 @@ export class Machine {
     return this.qmp!.execute<T>(command, args);
   }
 
-  /** Resolves when QEMU has exited; rejects (and kills it) after `timeoutMs`. */
+  /** Resolves when QEMU has exited and all its console output is in; rejects (and kills it) after `timeoutMs`. */
   async waitForExit(timeoutMs = 60_000): Promise<ExitStatus> {
-    if (this.exitStatus) return this.exitStatus;
+    if (this.ended) return this.ended;
     if (!this.child) throw new QemuError(`${this.name}: waitForExit() before start()`);
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {

@@ -93,10 +93,19 @@ describe("Machine with a tiny guest", () => {
     expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(400);
   });
 
+  it("types on the serial console", async () => {
+    // A reader on ttyS0 in the guest; the line reaches it through QEMU's stdin.
+    await machine.succeed("rm -f /tmp/typed; (head -n 1 /dev/ttyS0 > /tmp/typed) >/dev/null 2>&1 &");
+    await machine.sendConsole("typed-on-ttyS0\n");
+    expect(await machine.waitUntilSucceeds("grep typed-on-ttyS0 /tmp/typed", 30_000)).toBe("typed-on-ttyS0\n");
+  });
+
   it("shuts down: QEMU exits by itself with status 0", async () => {
     const pid = machine.pid!;
     expect(liveQemuPids()).toContain(pid);
     expect(await machine.shutdown(60_000)).toBe(0);
+    // The console is complete once QEMU's exit is reported: the kernel's last words are in it.
+    expect(machine.consoleText()).toMatch(/reboot: Power down/);
     expect(machine.isRunning).toBe(false);
     expect(liveQemuPids()).not.toContain(pid);
     await expect(machine.succeed("true")).rejects.toThrow(/not running/);
