@@ -3,10 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createReporter, defineSystem, evalSystem, Store, type Module, type SystemConfig } from "@notos/core";
-import { buildDist, testInstrumentation } from "@notos/qemu";
+import { createReporter, defineSystem, systemOf, type Module, type SystemConfig } from "@notos/core";
+import { assembleDist, buildSystem } from "@notos/cli";
+import { testInstrumentation } from "@notos/qemu";
 import defaultSystem from "../../notos.config.ts";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,26 +27,29 @@ export async function buildTestSystem(extra: Module = {}): Promise<TestSystem> {
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "notos-boot-test", "-f", key]);
   const publicKey = readFileSync(`${key}.pub`, "utf8").trim();
 
-  const { config, definitions } = evalSystem(
-    defineSystem({
-      imports: [defaultSystem, testInstrumentation, extra],
-      users: { root: { authorizedKeys: [publicKey] } },
-    }),
-    { file: join(repoRoot, "tests", "boot", "system.ts") },
-  );
-
   // The committed lock pins the packages; a test must never rewrite it.
   const lockFile = join(dir, "notos.lock.json");
   const repoLock = join(repoRoot, "notos.lock.json");
   if (existsSync(repoLock)) copyFileSync(repoLock, lockFile);
 
-  const ctx = {
-    config,
-    store: new Store(process.env.NOTOS_STORE ?? join(repoRoot, ".notos", "store")),
-    lockFile,
-    reporter: createReporter({ level: "warn" }),
-  };
+  const system = systemOf(
+    defineSystem({
+      imports: [defaultSystem, testInstrumentation, extra],
+      users: { root: { authorizedKeys: [publicKey] } },
+    }),
+    {
+      file: join(repoRoot, "tests", "boot", "system.ts"),
+      lockFile,
+      // The store `npm run dist` uses: a relative NOTOS_STORE counts from the
+      // root, where notos.config.ts sits, not from this file's directory.
+      storeDir: resolve(repoRoot, process.env.NOTOS_STORE || join(".notos", "store")),
+    },
+  );
+  // buildSystem writes gc roots and rebuild records into the system's
+  // directory. The repository's are `npm run dist`'s: its roots are what keep
+  // dist/'s store entries from gc, so the test's go into its own directory.
+  const built = await buildSystem({ ...system, dir }, { reporter: createReporter({ level: "warn" }) });
   const dist = join(dir, "dist");
-  await buildDist(ctx, dist, { definitions });
-  return { dist, config, key, publicKey };
+  await assembleDist(dist, built, system.config);
+  return { dist, config: system.config, key, publicKey };
 }
