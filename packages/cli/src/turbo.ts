@@ -8,13 +8,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildGraph, type LoadedSystem } from "@notos/core";
 
-/** The name of the package a file belongs to (the nearest package.json with a name). */
-export function packageOf(file: string): string | undefined {
+/** The package a file belongs to (the nearest package.json with a name): its name, and whether it has a build step. */
+export function packageOf(file: string): { name: string; builds: boolean } | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) {
-      const name = (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name;
-      if (name) return name;
+      const { name, scripts, workspaces } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; scripts?: Record<string, string>; workspaces?: unknown };
+      // The workspace root's build script runs turbo itself: it is no task turbo orders.
+      if (name) return { name, builds: typeof scripts?.build === "string" && workspaces === undefined };
     }
     if (dirname(dir) === dir) return undefined;
   }
@@ -24,11 +25,11 @@ export function packageOf(file: string): string | undefined {
 export async function turboDependencies(systems: readonly LoadedSystem[]): Promise<string[]> {
   const packages = new Set<string>(["@notos/cli"]);
   for (const system of systems) {
-    const own = packageOf(system.file);
     const files = [...system.moduleFiles, ...buildGraph(system.builders).builders.flatMap((b) => (b.file ? [b.file] : []))];
+    // A package without a build step (a system's own, the repository root) has nothing for turbo to compile.
     for (const file of files) {
-      const name = packageOf(file);
-      if (name && name !== own) packages.add(name);
+      const pkg = packageOf(file);
+      if (pkg?.builds) packages.add(pkg.name);
     }
   }
   return [...packages].sort().map((p) => `${p}#build`);

@@ -98,9 +98,11 @@ export function collectModules(root: Module, options: EvalOptions = {}, config: 
     const given = def.file ?? (isRoot ? options.file : undefined);
     const file = given === undefined ? undefined : resolve(given);
     const fnName = typeof module === "function" && module.name ? module.name : undefined;
+    // A named module from a package says its name and where it lives; a user's file is named by its path.
     const label =
-      file ??
-      (def.name ? `module "${def.name}"` : fnName ? `module ${fnName}()` : importer ? `a module imported by ${displayFile(importer)}` : "the root module");
+      def.name && file
+        ? `module "${def.name}" (${displayFile(file)})`
+        : (file ?? (def.name ? `module "${def.name}"` : fnName ? `module ${fnName}()` : importer ? `a module imported by ${displayFile(importer)}` : "the root module"));
     if (def.imports !== undefined && !Array.isArray(def.imports)) {
       throw new NotosError(`\`imports\` of ${displayFile(label)} must be a list of modules, got ${describeValue(def.imports)}.`, { code: "MODULE_INVALID" });
     }

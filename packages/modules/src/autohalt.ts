@@ -1,5 +1,5 @@
 // autohalt: power the machine off a while after boot (not-os's test service).
-import { NotosError, type ModuleDefinition } from "@notos/core";
+import { NotosError, type ModuleDefinition, defineModule } from "@notos/core";
 
 export interface AutohaltOptions {
   /** Seconds after stage 2 starts (default 10). */
@@ -11,10 +11,10 @@ export function autohalt(options: AutohaltOptions = {}): ModuleDefinition {
   if (!Number.isInteger(delay) || delay < 0) {
     throw new NotosError(`autohalt({ delay }) must be a whole number of seconds, got ${String(delay)}`, { code: "MODULE_INVALID" });
   }
-  return {
+  return defineModule({
     name: "autohalt",
     services: {
       autohalt: { run: `echo "autohalt: powering off in ${delay} s"\nsleep ${delay}\nexec /usr/sbin/poweroff` },
     },
-  };
+  });
 }

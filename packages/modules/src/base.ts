@@ -2,7 +2,7 @@
 // the etc and runit layers, the rootfs); the accounts and files Debian's
 // maintainer scripts would have made (base-passwd, libpam-runtime,
 // libpam-modules), a small userland, and networking for QEMU's user network.
-import { mkDefault, type ModuleDefinition } from "@notos/core";
+import { mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
 import { etcModule } from "@notos/etc";
 import { initrdModule } from "@notos/initrd";
 import { kernelModule } from "@notos/kernel";
@@ -28,7 +28,7 @@ export const basePackages = [
   "hostname",
 ];
 
-export const base: ModuleDefinition = {
+export const base: ModuleDefinition = defineModule({
   name: "base",
   // The builders of every notos system: kernel and initrd for the boot, the etc and runit layers on a Debian root.
   imports: [kernelModule, initrdModule, etcModule, runitModule, rootfsModule],
@@ -61,4 +61,4 @@ export const base: ModuleDefinition = {
     interfaces: mkDefault({ eth0: { address: "10.0.2.15/24", gateway: "10.0.2.2" } }),
     nameservers: mkDefault(["10.0.2.3"]),
   },
-};
+});

@@ -1,6 +1,6 @@
 // nginx: a web server on ports 80 and 443 with a self-signed certificate made
 // at first boot, serving a page that names the system.
-import { NotosError, mkDefault, type ModuleDefinition } from "@notos/core";
+import { NotosError, mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
 
 export interface NginxOptions {
   /** HTTP port in the guest (default 80; QEMU forwards host 9080). */
@@ -81,7 +81,7 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
   const httpsPort = options.httpsPort ?? 443;
   checkPort("httpPort", httpPort);
   checkPort("httpsPort", httpsPort);
-  return {
+  return defineModule({
     name: "nginx",
     environment: {
       packages: ["nginx-light", "openssl"],
@@ -126,5 +126,5 @@ fi`,
         { host: 9443, guest: httpsPort },
       ],
     },
-  };
+  });
 }

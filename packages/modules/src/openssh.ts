@@ -1,6 +1,6 @@
 // openssh: sshd under runit, keys from the configuration, a host key made at
 // first boot.
-import { NotosError, mkDefault, type ModuleDefinition } from "@notos/core";
+import { NotosError, mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
 
 export interface OpensshOptions {
   /** The port sshd listens on in the guest (default 22); QEMU forwards host port 2222 to it. */
@@ -41,7 +41,7 @@ export function openssh(options: OpensshOptions = {}): ModuleDefinition {
     throw new NotosError(`openssh({ port }) must be a port number (1-65535), got ${String(port)}`, { code: "MODULE_INVALID" });
   }
   const keys = options.authorizedKeys ?? [];
-  return {
+  return defineModule({
     name: "openssh",
     environment: {
       packages: ["openssh-server"],
@@ -70,5 +70,5 @@ fi`,
       sshd: { run: "exec /usr/sbin/sshd -D -e" },
     },
     qemu: { forwards: [{ host: 2222, guest: port }] },
-  };
+  });
 }

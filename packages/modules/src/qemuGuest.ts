@@ -1,5 +1,5 @@
 // qemuGuest: a system that boots under QEMU with virtio devices.
-import type { ModuleDefinition } from "@notos/core";
+import { defineModule, type ModuleDefinition } from "@notos/core";
 import { runvmModule } from "@notos/qemu";
 
 /**
@@ -24,7 +24,7 @@ export const qemuInitrdModules = [
   "loop",
 ];
 
-export const qemuGuest: ModuleDefinition = {
+export const qemuGuest: ModuleDefinition = defineModule({
   name: "qemuGuest",
   // dist/runvm, the launcher.
   imports: [runvmModule],
@@ -34,4 +34,4 @@ export const qemuGuest: ModuleDefinition = {
     // panic=1: a kernel panic reboots, and QEMU (-no-reboot) exits instead of hanging.
     kernelParams: ["console=ttyS0", "panic=1"],
   },
-};
+});
