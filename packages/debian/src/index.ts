@@ -18,7 +18,7 @@ export { verifyInRelease, parseRelease, fetchRelease, type Release, type IndexFi
 export { loadIndex, loadSuite, checkHash, packagesFile, type IndexOptions } from "./archive.js";
 export { PackageIndex, parsePackages, type PackageRecord, type Provider } from "./records.js";
 export { resolve, closeMatches, DEFAULT_AVOID, type ResolveOptions } from "./resolver.js";
-export { systemPackageSets, setDefinition, type PackageSet, type SetDefinition } from "./sets.js";
+export { systemPackageSets, setDefinition, type PackageSet, type SetDefinition, type StandardSetOptions } from "./sets.js";
 export {
   LOCKFILE_VERSION,
   parseLock,
@@ -48,4 +48,6 @@ export {
 } from "./packages.js";
 export { readDebData, readDebControl, mergedUsrPath, normaliseDebPath, type DebEntry, type DebControl } from "./deb.js";
 export { listArMembers, type ArMember } from "./ar.js";
-export { debianPackageSource, type DebianSourceOptions, type DebianOptions } from "./source.js";
+export { debianPackageSource, type DebianSourceOptions } from "./source.js";
+export { debianOptions, debianSchema, type DebianOptions } from "./options.js";
+export { debianModule } from "./module.js";

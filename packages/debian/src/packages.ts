@@ -1,14 +1,15 @@
 // The two operations builders use: lock the system's package sets, and
 // fetch one set's verified .debs (from the lock when it has the set).
-import type { BuildContext, Reporter, SystemConfig } from "@notos/core";
+import type { BuildContext, Reporter } from "@notos/core";
 import { loadIndex } from "./archive.js";
 import { cacheDir } from "./cache.js";
 import { downloadDebs } from "./download.js";
 import { REFRESH_HINT } from "./errors.js";
 import { lockedPackage, lockedSet, readLock, serializeLock, updateLock, withSet, type LockedArchive, type LockedPackage, type LockFile } from "./lockfile.js";
+import type { DebianOptions } from "./options.js";
 import type { PackageIndex } from "./records.js";
 import { resolve } from "./resolver.js";
-import { systemPackageSets, type PackageSet } from "./sets.js";
+import type { PackageSet } from "./sets.js";
 import { suiteSources, type SuiteSource } from "./sources.js";
 
 export interface FetchedPackage extends LockedPackage {
@@ -25,7 +26,8 @@ export interface PackageOptions {
   index?: PackageIndex;
 }
 
-export function lockedArchive(config: SystemConfig): LockedArchive {
+/** The archive a lock file is valid for: what of the `debian` options decides which packages exist. */
+export function lockedArchive(config: { debian: DebianOptions }): LockedArchive {
   return { architecture: config.debian.architecture, suites: [...config.debian.suites], components: [...config.debian.components] };
 }
 
@@ -103,17 +105,16 @@ export function diffSets(name: string, before: LockedPackage[], after: LockedPac
 }
 
 /**
- * Bring the lock file up to date with the system's package sets: a set whose
- * definition changed (or every set, with `refresh`) is resolved again; the
- * others keep their locked packages, so nothing is upgraded by surprise.
- * Sets other builders added to the lock are kept (and re-resolved on refresh).
+ * `lockPackageSets` for a caller with a `BuildContext`: the archive from
+ * `ctx.config.debian`, the sets given (the builders' sets; the lock is
+ * composed from them, this package does not know which builders exist).
  */
-export async function lockSystem(ctx: BuildContext, options: PackageOptions & { refresh?: boolean } = {}): Promise<LockResult> {
-  return lockPackageSets({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter, sets: systemPackageSets(ctx.config) }, options);
+export async function lockSystem(ctx: BuildContext, sets: readonly PackageSet[], options: PackageOptions & { refresh?: boolean } = {}): Promise<LockResult> {
+  return lockPackageSets({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter, sets }, options);
 }
 
 export interface LockSetsContext {
-  debian: SystemConfig["debian"];
+  debian: DebianOptions;
   lockFile: string;
   reporter: Reporter;
   /** The package sets of the system's builders. */

@@ -3,16 +3,15 @@
 // builder's store key, no download) or their verified .debs (when the
 // builder really runs). The lock file is composed from the builders: each
 // set is locked under its own name when first asked for.
-import type { FetchedDeb, LockedDeb, PackageSetSpec, PackageSource, Reporter, SystemConfig } from "@notos/core";
+import type { FetchedDeb, LockedDeb, PackageSetSpec, PackageSource, Reporter } from "@notos/core";
 import { loadIndex } from "./archive.js";
 import { cacheDir } from "./cache.js";
 import { downloadDebs } from "./download.js";
 import { REFRESH_HINT } from "./errors.js";
 import { lockedSet, readLock, updateLock, withSet, type LockedPackage } from "./lockfile.js";
+import type { DebianOptions } from "./options.js";
 import { resolveSet } from "./packages.js";
 import { suiteSources, type SuiteSource } from "./sources.js";
-
-export type DebianOptions = SystemConfig["debian"];
 
 export interface DebianSourceOptions {
   /** The system's `debian` options. */

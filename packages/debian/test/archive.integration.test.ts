@@ -6,9 +6,10 @@ import { mkdtemp, readdir, readFile, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { Store, silentReporter, systemSchema, type BuildContext, type SystemOptions } from "@notos/core";
+import { Store, evalSystem, silentReporter, type BuildContext } from "@notos/core";
 import {
   DebianError,
+  debianModule,
   fetchPackages,
   loadSuite,
   mergedUsrPath,
@@ -25,12 +26,14 @@ import {
 } from "../src/index.js";
 import { fetchBytes } from "../src/http.js";
 
-const KEYRING = systemSchema.parse({}).debian.keyring;
+// The debian options as a system with this package's module has them: the defaults.
+const defaults = evalSystem({ imports: [debianModule] }).config;
+const KEYRING = defaults.debian.keyring;
 const LONG = 600_000;
 
-async function context(options: SystemOptions = {}): Promise<BuildContext> {
+async function context(): Promise<BuildContext> {
   const dir = await mkdtemp(join(tmpdir(), "notos-debian-it-"));
-  return { config: systemSchema.parse(options), store: new Store(join(dir, "store")), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
+  return { config: defaults, store: new Store(join(dir, "store")), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<DebianError> {
@@ -56,7 +59,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 let main: SuiteSource;
 beforeAll(async () => {
-  main = (await suiteSources(systemSchema.parse({}).debian)).find((s) => s.suite === "bookworm")!;
+  main = (await suiteSources(defaults.debian)).find((s) => s.suite === "bookworm")!;
 });
 
 describe("the real archive", () => {

@@ -2,11 +2,13 @@ import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Store, silentReporter, systemSchema, type BuildContext, type SystemOptions } from "@notos/core";
+import { Store, evalSystem, silentReporter, type BuildContext } from "@notos/core";
 import { PackageIndex, type PackageRecord } from "../src/records.js";
 import { parseLock, serializeLock, withSet, lockedSet, type LockedArchive } from "../src/lockfile.js";
+import { debianModule } from "../src/module.js";
+import type { DebianOptions } from "../src/options.js";
 import { lockSystem } from "../src/packages.js";
-import { systemPackageSets } from "../src/sets.js";
+import { systemPackageSets, type PackageSet } from "../src/sets.js";
 import { DebianError } from "../src/errors.js";
 
 function pkg(name: string, version: string, extra: Partial<PackageRecord> = {}): PackageRecord {
@@ -15,10 +17,17 @@ function pkg(name: string, version: string, extra: Partial<PackageRecord> = {}):
 
 const archive: LockedArchive = { architecture: "amd64", suites: ["bookworm"], components: ["main"] };
 
-async function context(options: SystemOptions): Promise<BuildContext> {
+// Only the debian options come from the configuration: the sets are given, as the builders would declare them.
+const config = (debian: Partial<DebianOptions> = {}) => evalSystem({ imports: [debianModule], debian }).config;
+
+async function context(debian: Partial<DebianOptions> = {}): Promise<BuildContext> {
   const dir = await mkdtemp(join(tmpdir(), "notos-lock-"));
-  return { config: systemSchema.parse(options), store: new Store(join(dir, "store")), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
+  return { config: config(debian), store: new Store(join(dir, "store")), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
 }
+
+/** The three sets of a standard system with these packages in the root. */
+const sets = (packages: string[]): PackageSet[] =>
+  systemPackageSets({ environment: { packages }, rootfs: { recommends: false }, boot: { kernel: { package: "linux-image-cloud-amd64" }, initrd: { busyboxPackage: "busybox-static" } } });
 
 const index = (libVersion: string, kernel = "6.1.90-1"): PackageIndex =>
   new PackageIndex(
@@ -56,8 +65,8 @@ describe("lock file", () => {
   });
 
   test("systemPackageSets: rootfs, kernel (metapackage → image), initrd (busybox alone)", () => {
-    const sets = systemPackageSets(systemSchema.parse({ environment: { packages: ["bash"] }, rootfs: { recommends: true } }));
-    expect(sets).toEqual([
+    const standard = systemPackageSets({ environment: { packages: ["bash", "bash"] }, rootfs: { recommends: true }, boot: { kernel: { package: "linux-image-cloud-amd64" }, initrd: { busyboxPackage: "busybox-static" } } });
+    expect(standard).toEqual([
       { name: "rootfs", roots: ["bash"], dependencies: "all", recommends: true },
       { name: "kernel", roots: ["linux-image-cloud-amd64"], dependencies: { only: "^linux-image-" } },
       { name: "initrd", roots: ["busybox-static"], dependencies: "none" },
@@ -65,8 +74,8 @@ describe("lock file", () => {
   });
 
   test("lockSystem re-resolves only the set whose definition changed; the others keep their versions", async () => {
-    const ctx = await context({ environment: { packages: ["bash"] }, debian: { suites: ["bookworm", "bookworm-security"] } });
-    const first = await lockSystem(ctx, { index: index("2.36-9") });
+    const ctx = await context({ suites: ["bookworm", "bookworm-security"] });
+    const first = await lockSystem(ctx, sets(["bash"]), { index: index("2.36-9") });
     expect(first.written).toBe(true);
     expect(first.sets.map((s) => [s.name, s.status, s.added.length])).toEqual([
       ["rootfs", "resolved", 2],
@@ -76,14 +85,13 @@ describe("lock file", () => {
     const text = await readFile(ctx.lockFile, "utf8");
 
     // The archive moved on, nothing changed in the configuration: nothing changes in the lock.
-    const again = await lockSystem(ctx, { index: index("2.36-9+deb12u4", "6.1.99-1") });
+    const again = await lockSystem(ctx, sets(["bash"]), { index: index("2.36-9+deb12u4", "6.1.99-1") });
     expect(again.written).toBe(false);
     expect(again.sets.every((s) => s.status === "kept")).toBe(true);
     expect(await readFile(ctx.lockFile, "utf8")).toBe(text);
 
     // Only the rootfs definition changes: rootfs is resolved against the new index, the kernel stays locked.
-    ctx.config = systemSchema.parse({ environment: { packages: ["bash", "runit"] }, debian: { suites: ["bookworm", "bookworm-security"] } });
-    const changed = await lockSystem(ctx, { index: index("2.36-9+deb12u4", "6.1.99-1") });
+    const changed = await lockSystem(ctx, sets(["bash", "runit"]), { index: index("2.36-9+deb12u4", "6.1.99-1") });
     expect(changed.sets.map((s) => [s.name, s.status])).toEqual([
       ["rootfs", "resolved"],
       ["kernel", "kept"],
@@ -96,23 +104,23 @@ describe("lock file", () => {
     expect(lock.sets.rootfs!.packages.find((p) => p.name === "libc6")!.suite).toBe("bookworm-security");
 
     // --refresh resolves everything again.
-    const refreshed = await lockSystem(ctx, { index: index("2.36-9+deb12u4", "6.1.99-1"), refresh: true });
+    const refreshed = await lockSystem(ctx, sets(["bash", "runit"]), { index: index("2.36-9+deb12u4", "6.1.99-1"), refresh: true });
     expect(refreshed.sets.find((s) => s.name === "kernel")!.changed).toHaveLength(2);
     // Nothing but the lock file is left in its directory (no temporaries, no mutex).
     expect((await readdir(join(ctx.lockFile, ".."))).sort()).toEqual(["notos.lock.json"]);
   });
 
   test("a change of debian.suites re-resolves every set", async () => {
-    const ctx = await context({ environment: { packages: ["bash"] }, debian: { suites: ["bookworm", "bookworm-security"] } });
-    await lockSystem(ctx, { index: index("2.36-9") });
-    ctx.config = systemSchema.parse({ environment: { packages: ["bash"] }, debian: { suites: ["bookworm"] } });
-    const result = await lockSystem(ctx, { index: index("2.36-9") });
+    const ctx = await context({ suites: ["bookworm", "bookworm-security"] });
+    await lockSystem(ctx, sets(["bash"]), { index: index("2.36-9") });
+    ctx.config = config({ suites: ["bookworm"] });
+    const result = await lockSystem(ctx, sets(["bash"]), { index: index("2.36-9") });
     expect(result.sets.every((s) => s.status === "resolved")).toBe(true);
   });
 
   test("lockSystem reports an unknown package before writing anything", async () => {
-    const ctx = await context({ environment: { packages: ["bsah"] } });
-    await expect(lockSystem(ctx, { index: index("2.36-9") })).rejects.toThrow(/unknown Debian package "bsah"/);
+    const ctx = await context();
+    await expect(lockSystem(ctx, sets(["bsah"]), { index: index("2.36-9") })).rejects.toThrow(/unknown Debian package "bsah"/);
     await expect(readFile(ctx.lockFile)).rejects.toThrow(/ENOENT/);
   });
 });
