@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { defineLayer, defineModule } from "@notos/core";
 import { etcLayer } from "./layer.js";
-import { ETC_READS, type EtcOptions } from "./options.js";
+import { ETC_READS, etcOptions, type EtcOptions } from "./options.js";
 
 /** Bump when the layer changes for the same configuration. */
 export const ETC_BUILDER_VERSION = "1";
@@ -59,5 +59,5 @@ export const etc = defineLayer({
   },
 });
 
-/** Adds the etc layer to a system. */
-export const etcModule = defineModule({ name: "@notos/etc", builders: [etc] });
+/** Adds the etc layer to a system, with the options it owns. */
+export const etcModule = defineModule({ name: "@notos/etc", builders: [etc], options: etcOptions });

@@ -1,8 +1,9 @@
 // The entries of `environment.etc`: text, a copied host file, or a symlink.
 import { readFileSync } from "node:fs";
-import type { EtcEntry, PathSegment, TreeEntry } from "@notos/core";
+import type { PathSegment, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
 import { parseMode } from "./mode.js";
+import type { EtcEntry } from "./options.js";
 import { file, symlink } from "./tree.js";
 
 /** Reads a `source` file's content (buildEtc passes the bytes it already read and hashed). */

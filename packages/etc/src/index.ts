@@ -1,6 +1,26 @@
 export { etcLayer, type EtcLayerOptions } from "./layer.js";
 export { etc, etcModule, ETC_BUILDER_VERSION } from "./builder.js";
-export { ETC_READS, type EtcOptions } from "./options.js";
+export {
+  ETC_READS,
+  etcOptions,
+  etcEntrySchema,
+  etcFilesSchema,
+  variablesSchema,
+  userSchema,
+  usersSchema,
+  groupSchema,
+  groupsSchema,
+  interfaceSchema,
+  networkingSchema,
+  type EtcOptions,
+  type EtcEntry,
+  type User,
+  type Users,
+  type Group,
+  type Groups,
+  type NetworkInterface,
+  type Networking,
+} from "./options.js";
 export { buildEtc, etcConfigSlice, type BuildEtcOptions } from "./build.js";
 export { sshKeyProblem } from "./sshKeys.js";
 export { etcPathProblem, type ReadSource } from "./files.js";

@@ -1,9 +1,8 @@
 // /etc/hostname, /etc/hosts and /etc/resolv.conf from `networking`.
-import type { SystemConfig, TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { Networking } from "./options.js";
 import { file } from "./tree.js";
-
-type Networking = SystemConfig["networking"];
 
 export function validateNetworking(net: Networking, issues: IssueCollector): void {
   net.nameservers.forEach((ns, i) => {

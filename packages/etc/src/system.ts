@@ -3,6 +3,7 @@
 // nsswitch.conf, shells.
 import type { SystemConfig, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { Users } from "./options.js";
 import { file } from "./tree.js";
 
 /** A value for os-release (a shell-compatible assignment): double-quoted, with \ " $ ` escaped. */
@@ -93,7 +94,7 @@ rpc:            files
 const NOT_LOGIN_SHELLS = new Set(["/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"]);
 
 /** The login shells in use, each under both names the merged /usr gives it (/bin/x and /usr/bin/x). */
-export function shells(users: SystemConfig["users"]): TreeEntry {
+export function shells(users: Users): TreeEntry {
   const list = new Set(["/bin/sh", "/usr/bin/sh"]);
   for (const user of Object.values(users)) {
     if (NOT_LOGIN_SHELLS.has(user.shell)) continue;

@@ -1,12 +1,10 @@
 // /etc/passwd, group, shadow and gshadow from `users` and `groups`: what
 // base-passwd and adduser would have written had maintainer scripts run.
-import type { PathSegment, SystemConfig, TreeEntry } from "@notos/core";
+import type { PathSegment, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { Groups, Users } from "./options.js";
 import { sshKeyProblem } from "./sshKeys.js";
 import { dir, file } from "./tree.js";
-
-type Users = SystemConfig["users"];
-type Groups = SystemConfig["groups"];
 
 const NAME = /^[a-z_][a-z0-9_-]*\$?$/;
 const byId = <T>(id: (x: T) => number) => (a: [string, T], b: [string, T]) => id(a[1]) - id(b[1]) || (a[0] < b[0] ? -1 : 1);

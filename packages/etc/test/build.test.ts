@@ -3,16 +3,17 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, Store, readLayer, serializeLayer, silentReporter, systemSchema, type BuildContext, type SystemOptions } from "@notos/core";
+import { ConfigError, Store, readLayer, serializeLayer, silentReporter, type BuildContext } from "@notos/core";
 import { buildEtc, etcLayer } from "../src/index.js";
+import { configOf, type TestOptions } from "./system.js";
 
-function context(options: SystemOptions, storeDir = mkdtempSync(join(tmpdir(), "notos-store-"))): BuildContext {
-  return { config: systemSchema.parse(options), store: new Store(storeDir), lockFile: join(storeDir, "notos.lock.json"), reporter: silentReporter };
+function context(options: TestOptions, storeDir = mkdtempSync(join(tmpdir(), "notos-store-"))): BuildContext {
+  return { config: configOf(options), store: new Store(storeDir), lockFile: join(storeDir, "notos.lock.json"), reporter: silentReporter };
 }
 
 describe("buildEtc", () => {
   it("stores the layer and its manifest, and reuses the entry for the same configuration", async () => {
-    const options: SystemOptions = { networking: { hostname: "box" }, users: { root: { uid: 0, group: "root" } }, groups: { root: { gid: 0 } } };
+    const options: TestOptions = { networking: { hostname: "box" }, users: { root: { uid: 0, group: "root" } }, groups: { root: { gid: 0 } } };
     const ctx = context(options);
     const first = await buildEtc(ctx);
     expect(first).toMatchObject({ builder: "etc", layerName: "etc", cached: false });
@@ -31,7 +32,7 @@ describe("buildEtc", () => {
     const dir = mkdtempSync(join(tmpdir(), "notos-src-"));
     const source = join(dir, "motd");
     writeFileSync(source, "one\n");
-    const options: SystemOptions = { environment: { etc: { motd: { source } } } };
+    const options: TestOptions = { environment: { etc: { motd: { source } } } };
     const ctx = context(options);
     const first = await buildEtc(ctx);
     writeFileSync(source, "two\n");

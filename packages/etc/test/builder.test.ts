@@ -16,12 +16,11 @@ import {
   runGraph,
   serializeLayer,
   silentReporter,
-  systemSchema,
   type Module,
   type PackageSource,
-  type SystemOptions,
 } from "@notos/core";
 import { ETC_READS, etc, etcLayer, etcModule } from "../src/index.js";
+import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
 
 const dirs: string[] = [];
 const temp = () => {
@@ -39,14 +38,14 @@ const noPackages: PackageSource = {
 };
 
 /** One run of the etc builder in a system made of `options` and the etc module: its realisation. */
-async function realiseIn(store: Store, options: SystemOptions) {
-  const { config, definitions, builders } = evalSystem({ imports: [etcModule], ...options } as Module);
+async function realiseIn(store: Store, options: TestOptions, modules: Module[] = []) {
+  const { config, definitions, builders } = evaluate(options, modules);
   const run = runGraph(buildGraph(builders), { config, definitions, store, packages: noPackages, reporter: silentReporter, sourceDateEpoch: 0 });
   await run.realise("etc");
   return run.realisations.find((r) => r.builder === "etc")!;
 }
 
-const system: SystemOptions = {
+const system: TestOptions = {
   networking: { hostname: "box" },
   users: { root: { uid: 0, group: "root" } },
   groups: { root: { gid: 0 } },
@@ -69,7 +68,7 @@ describe("the etc builder", () => {
   it("keeps its key when an option outside its slice changes, and not when one inside does", async () => {
     const store = new Store(temp());
     const first = await realiseIn(store, system);
-    const outside = await realiseIn(store, { ...system, qemu: { memory: 2048 }, services: { web: { run: "exec web" } } });
+    const outside = await realiseIn(store, { ...system, elsewhere: { value: 1 } } as TestOptions, [elsewhere]);
     expect(outside).toMatchObject({ cached: true, key: first.key });
     const inside = await realiseIn(store, { ...system, networking: { hostname: "other" } });
     expect(inside.key).not.toBe(first.key);
@@ -114,7 +113,7 @@ describe("the etc builder", () => {
         : value;
     const source = join(temp(), "issue");
     writeFileSync(source, "hi\n");
-    const config = systemSchema.parse({ ...system, environment: { etc: { issue: { source } }, variables: { A: "b" } } });
+    const config = configOf({ ...system, environment: { etc: { issue: { source } }, variables: { A: "b" } } });
     const layer = etcLayer(watch(config, []) as typeof config);
     expect(serializeLayer(layer)).toBe(serializeLayer(etcLayer(config)));
     const within = (path: string) => ETC_READS.some((r) => path === r || path.startsWith(r + ".") || r.startsWith(path + "."));

@@ -3,14 +3,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineModule, evalSystem, serializeLayer, systemSchema, type SystemConfig, type SystemOptions, type TreeEntry } from "@notos/core";
+import { ConfigError, defineModule, serializeLayer, type SystemConfig, type TreeEntry } from "@notos/core";
 import { etcLayer } from "../src/index.js";
 import { ED25519, RSA } from "./keys.js";
+import { configOf, evaluate, type TestOptions } from "./system.js";
 
 const text = (e: TreeEntry | undefined) => new TextDecoder().decode(e?.content);
 const find = (entries: TreeEntry[], path: string) => entries.find((e) => e.path === path);
 
-const accounts: SystemOptions = {
+const accounts: TestOptions = {
   users: {
     root: { uid: 0, group: "root", home: "/root", createHome: true, shell: "/bin/bash", authorizedKeys: [ED25519] },
     alice: { uid: 1000, group: "users", extraGroups: ["wheel"], home: "/home/alice", createHome: true, shell: "/usr/bin/bash", hashedPassword: "$y$j9T$abc$def" },
@@ -19,8 +20,8 @@ const accounts: SystemOptions = {
   groups: { root: { gid: 0 }, shadow: { gid: 42 }, users: { gid: 100 }, wheel: { gid: 10, members: ["root"] }, nogroup: { gid: 65534 } },
 };
 
-function layerOf(options: SystemOptions) {
-  return etcLayer(systemSchema.parse(options));
+function layerOf(options: TestOptions) {
+  return etcLayer(configOf(options));
 }
 
 function issuesOf(fn: () => unknown) {
@@ -91,7 +92,7 @@ describe("validation", () => {
   });
 
   it("rejects etc paths that escape /etc and modes that are not octal permissions", () => {
-    const config = systemSchema.parse({ environment: { etc: { "../shadow": { text: "x" }, "/etc/motd": { text: "x" }, "a/./b": { text: "x" }, ok: { text: "x" } } } });
+    const config = configOf({ environment: { etc: { "../shadow": { text: "x" }, "/etc/motd": { text: "x" }, "a/./b": { text: "x" }, ok: { text: "x" } } } });
     (config.environment.etc["ok"] as { mode: string }).mode = "rw-r--r--";
     const issues = issuesOf(() => etcLayer(config));
     expect(issues.map((i) => [i.path, i.message])).toEqual([
@@ -104,7 +105,7 @@ describe("validation", () => {
 
   it("names the module that set a bad option", () => {
     const module = defineModule({ users: { bob: { uid: 1, group: "missing" } } });
-    const { config, definitions } = evalSystem(module);
+    const { config, definitions } = evaluate({}, [module]);
     const issues = issuesOf(() => etcLayer(config, { definitions }));
     expect(issues[0]).toMatchObject({ path: "users.bob.group" });
     expect(issues[0]!.files.join()).toMatch(/layer\.test\.ts$/);
@@ -152,7 +153,7 @@ describe("files", () => {
 });
 
 describe("system files", () => {
-  const config: SystemOptions = {
+  const config: TestOptions = {
     system: { name: "webbox", version: "1.2.3" },
     networking: { hostname: "web", domain: "example.org", nameservers: ["10.0.2.3", "fd00::3"], hosts: { "10.0.2.2": ["gateway"] } },
     environment: { variables: { EDITOR: "vi", GREETING: "it's $HOME" } },
@@ -203,14 +204,14 @@ describe("reproducibility", () => {
   it("gives identical bytes for the same configuration, whatever the order of record keys", () => {
     const reversed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).reverse());
     const a = serializeLayer(layerOf(accounts));
-    const b = serializeLayer(layerOf({ users: reversed(accounts.users!) as SystemOptions["users"], groups: reversed(accounts.groups!) as SystemOptions["groups"] }));
+    const b = serializeLayer(layerOf({ users: reversed(accounts.users!) as TestOptions["users"], groups: reversed(accounts.groups!) as TestOptions["groups"] }));
     expect(a).toBe(b);
     const layer = layerOf(accounts);
     expect(layer.entries.map((e) => e.path)).toEqual([...layer.entries.map((e) => e.path)].sort());
   });
 
   it("puts no password or private key into the layer by default", () => {
-    const config: SystemConfig = systemSchema.parse({ users: { root: { uid: 0, group: "root" } }, groups: { root: { gid: 0 } } });
+    const config: SystemConfig = configOf({ users: { root: { uid: 0, group: "root" } }, groups: { root: { gid: 0 } } });
     const all = etcLayer(config).entries.map((e) => text(e)).join("\n");
     expect(all).not.toMatch(/PRIVATE KEY|\$[0-9a-z]+\$/);
     expect(all).toContain("root:!:");
