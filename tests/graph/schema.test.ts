@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/commands.js";
+import { runCli } from "@notos/cli";
 
-const repo = fileURLToPath(new URL("../../..", import.meta.url));
+const repo = fileURLToPath(new URL("../..", import.meta.url));
 const systems = [
   join(repo, "notos.config.ts"),
   ...readdirSync(join(repo, "systems"), { withFileTypes: true })
