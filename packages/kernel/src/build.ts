@@ -7,10 +7,11 @@
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
 import { NotosError, defineBuilder, defineModule, realise, type Artifact, type BuildContext, type FetchedDeb, type PackageSetSpec, type Reporter } from "@notos/core";
-import { debianPackageSource, readDebData } from "@notos/debian";
+import { debianModule, debianPackageSource, readDebData } from "@notos/debian";
 import { modulesClosure, type ModuleIndex } from "./closure.js";
 import { modulesAlias, modulesDep, modulesSoftdep } from "./depmod.js";
 import { moduleInfo, normaliseModuleName, type ModuleInfo } from "./modinfo.js";
+import { kernelOptions } from "./options.js";
 
 /** Bump when the store entry's layout or content changes for the same inputs. */
 export const KERNEL_BUILDER_VERSION = "2";
@@ -87,8 +88,8 @@ export const kernel = defineBuilder({
   dist: (artifact) => ({ kernel: artifact.image }),
 });
 
-/** Adds the kernel builder to a system. */
-export const kernelModule = defineModule({ name: "@notos/kernel", builders: [kernel] });
+/** Adds the kernel builder to a system, with the options it reads and the `debian` options of its package source. */
+export const kernelModule = defineModule({ name: "@notos/kernel", imports: [debianModule], options: kernelOptions, builders: [kernel] });
 
 /**
  * The compatibility path for callers from before the builder contract

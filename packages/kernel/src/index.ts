@@ -10,6 +10,7 @@ export {
   type KernelArtifact,
   type WantedModulesOptions,
 } from "./build.js";
+export { kernelOptions } from "./options.js";
 export { writeKernelOutputs } from "./outputs.js";
 export { modulesClosure, closeModuleNames, type ModuleIndex, type ClosureOptions } from "./closure.js";
 export { modulesDep, modulesAlias, modulesSoftdep } from "./depmod.js";

@@ -2,17 +2,35 @@
 // store shared between runs under the system temp directory (reruns are
 // fast) and a fresh lock file per run. `realiseOptions` turns one into what
 // the builder runner takes, with the archive as the package source.
+// Configurations are evaluated with kernelModule and nothing else, so a test
+// passes only if the kernel declares every option it reads.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store, silentReporter, systemSchema, type BuildContext, type RealiseOptions, type SystemOptions } from "@notos/core";
+import { Store, evalSystem, silentReporter, type BuildContext, type RealiseOptions, type SystemConfig, type SystemOptions } from "@notos/core";
 import { debianPackageSource } from "@notos/debian";
+import { kernelModule } from "../src/index.js";
 
 export const testStoreDir = join(tmpdir(), "notos-test-store");
 
-export function testContext(options: SystemOptions = {}): BuildContext {
+/**
+ * `SystemOptions` with every namespace's keys optional: core types a
+ * declared option as a required key there, though its value may be left
+ * out. Records and lists stay as they are.
+ */
+type Optional<T> = T extends readonly unknown[] ? T : T extends object ? (string extends keyof T ? T : { [K in keyof T]?: Optional<T[K]> }) : T;
+
+/** What a test writes: a system's options, any of them left out. */
+export type TestOptions = Optional<SystemOptions>;
+
+/** The configuration of a system of kernelModule and `options`. */
+export function testConfig(options: TestOptions = {}): SystemConfig {
+  return evalSystem({ imports: [kernelModule], ...options }).config;
+}
+
+export function testContext(options: TestOptions = {}): BuildContext {
   const dir = mkdtempSync(join(tmpdir(), "notos-kernel-test-"));
-  return { config: systemSchema.parse(options), store: new Store(testStoreDir), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
+  return { config: testConfig(options), store: new Store(testStoreDir), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
 }
 
 export function realiseOptions(ctx: BuildContext): RealiseOptions {
