@@ -1,3 +1,14 @@
-import { packageBuild } from "../../tsup.shared.ts";
+import { defineConfig, type Options } from "tsup";
 
-export default packageBuild({ withCli: false });
+// The main entry and the plumbing subpaths (see package.json "exports").
+const entry = {
+  index: "src/index.ts",
+  store: "src/public/store.ts",
+  tree: "src/public/tree.ts",
+  progress: "src/public/progress.ts",
+  fs: "src/public/fs.ts",
+  graph: "src/public/graph.ts",
+  text: "src/public/text.ts",
+};
+
+export default defineConfig({ entry, format: ["esm"], dts: { entry }, clean: true, sourcemap: true, target: "node20" }) as Options;

@@ -1,6 +1,6 @@
 // "Did you mean …?" for misspelt option names.
 
-export function levenshtein(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -18,7 +18,7 @@ export function closest(word: string, candidates: readonly string[], maxDistance
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance && d <= maxDistance && d < Math.max(word.length, candidate.length)) {
       best = candidate;
       bestDistance = d;
