@@ -2,8 +2,9 @@
 // function of its options, so the store key (slice + version) covers all of
 // it and the builder needs no fingerprint and no packages.
 import { defineLayer, defineModule } from "@notos/core";
+import { etcModule } from "@notos/etc";
 import { runitLayer } from "./layer.js";
-import { RUNIT_READS } from "./options.js";
+import { RUNIT_READS, runitOptions } from "./options.js";
 
 /** Bump when the layer changes for the same configuration. */
 export const RUNIT_BUILDER_VERSION = "2";
@@ -21,5 +22,10 @@ export const runit = defineLayer({
   },
 });
 
-/** Adds the runit layer to a system. */
-export const runitModule = defineModule({ name: "@notos/runit", builders: [runit] });
+/**
+ * Adds the runit layer to a system, with the options it owns. The layer
+ * also reads accounts and networking, which etc declares: importing
+ * etcModule gives every system with runit those options (and the etc layer
+ * that writes the matching /etc files).
+ */
+export const runitModule = defineModule({ name: "@notos/runit", imports: [etcModule], builders: [runit], options: runitOptions });

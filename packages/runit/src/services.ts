@@ -1,8 +1,8 @@
 // runit service directories: /etc/sv/NAME/{run,finish,log/run} and the
 // /etc/service/NAME links that runsvdir watches.
-import type { PathSegment, Service, SystemConfig, TreeEntry } from "@notos/core";
+import type { PathSegment, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
-import type { RunitOptions } from "./options.js";
+import type { RunitOptions, Service, Services } from "./options.js";
 import { script, shellQuote, userText } from "./shell.js";
 import { dir, file, symlink } from "./tree.js";
 
@@ -18,14 +18,14 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Enabled services, sorted by name. */
-export function enabledServices(services: SystemConfig["services"]): [string, Service][] {
+export function enabledServices(services: Services): [string, Service][] {
   return Object.entries(services)
     .filter(([, s]) => s.enable)
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /** The supervise directory names stage 1 creates: NAME, and NAME.log for a service with a logger. */
-export function superviseNames(services: SystemConfig["services"]): string[] {
+export function superviseNames(services: Services): string[] {
   return enabledServices(services).flatMap(([name, s]) => (s.log === false ? [name] : [name, `${name}.log`]));
 }
 
@@ -85,7 +85,7 @@ function logScript(name: string, log: Service["log"]): string {
   ]);
 }
 
-export function serviceEntries(services: SystemConfig["services"]): TreeEntry[] {
+export function serviceEntries(services: Services): TreeEntry[] {
   const entries: TreeEntry[] = [dir(SV_DIR), dir(SERVICE_DIR)];
   for (const [name, service] of enabledServices(services)) {
     const base = `${SV_DIR}/${name}`;

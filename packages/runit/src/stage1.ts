@@ -1,6 +1,7 @@
 // /etc/runit/1: what the system does once at boot before services start.
-import type { NetworkInterface, PathSegment, TreeEntry } from "@notos/core";
+import type { PathSegment, TreeEntry } from "@notos/core";
 import type { IssueCollector } from "@notos/core";
+import type { NetworkInterface } from "@notos/etc";
 import type { RunitOptions } from "./options.js";
 import { superviseNames, SUPERVISE_DIR } from "./services.js";
 import { script, shellQuote, userText } from "./shell.js";

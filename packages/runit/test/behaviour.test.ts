@@ -9,11 +9,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { systemSchema } from "@notos/core";
 import { runitLayer } from "../src/index.js";
 import { assertRedirected, find, layerOf, pathsIn, text } from "./helpers.js";
+import { configOf } from "./system.js";
 
-const config = systemSchema.parse({ services: { web: { run: "exec web" } } });
+const config = configOf({ services: { web: { run: "exec web" } } });
 const temp = () => mkdtempSync(join(tmpdir(), "notos-runit-"));
 /** No process has this id (above the kernel's pid_max limit): stage-2 init tests signal nobody. */
 const NO_PID = 1 << 23;

@@ -16,12 +16,12 @@ import {
   runGraph,
   serializeLayer,
   silentReporter,
-  systemSchema,
   type Module,
   type PackageSource,
-  type SystemOptions,
 } from "@notos/core";
+import { etc } from "@notos/etc";
 import { RUNIT_READS, runit, runitLayer, runitModule } from "../src/index.js";
+import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
 
 const dirs: string[] = [];
 const temp = () => {
@@ -39,14 +39,14 @@ const noPackages: PackageSource = {
 };
 
 /** One run of the runit builder in a system made of `options` and the runit module: its realisation. */
-async function realiseIn(store: Store, options: SystemOptions) {
-  const { config, definitions, builders } = evalSystem({ imports: [runitModule], ...options } as Module);
+async function realiseIn(store: Store, options: TestOptions, modules: Module[] = []) {
+  const { config, definitions, builders } = evaluate(options, modules);
   const run = runGraph(buildGraph(builders), { config, definitions, store, packages: noPackages, reporter: silentReporter, sourceDateEpoch: 0 });
   await run.realise("runit");
   return run.realisations.find((r) => r.builder === "runit")!;
 }
 
-const system: SystemOptions = {
+const system: TestOptions = {
   networking: { hostname: "box", interfaces: { eth0: { dhcp: true } } },
   users: { root: { uid: 0, group: "root" }, "www-data": { uid: 33, group: "www-data" } },
   groups: { root: { gid: 0 }, "www-data": { gid: 33 } },
@@ -56,15 +56,15 @@ const system: SystemOptions = {
 };
 
 describe("the runit builder", () => {
-  it("is added to a system by runitModule", () => {
-    expect(evalSystem({ imports: [runitModule] }).builders).toEqual([runit]);
+  it("is added to a system by runitModule, after the etc layer whose options it reads", () => {
+    expect(evalSystem({ imports: [runitModule] }).builders).toEqual([etc, runit]);
   });
 
   it("is cached the second time, and stores the layer runitLayer makes", async () => {
     const store = new Store(temp());
     const first = await realiseIn(store, system);
     expect(first.cached).toBe(false);
-    expect(serializeLayer(await readLayer(first.artifact.path))).toBe(serializeLayer(runitLayer(systemSchema.parse(system))));
+    expect(serializeLayer(await readLayer(first.artifact.path))).toBe(serializeLayer(runitLayer(configOf(system))));
     const again = await realiseIn(store, system);
     expect(again).toMatchObject({ cached: true, key: first.key });
     expect(again.artifact.digest).toBe(first.artifact.digest);
@@ -73,13 +73,17 @@ describe("the runit builder", () => {
   it("keeps its key when an option outside its slice changes, and not when one inside does", async () => {
     const store = new Store(temp());
     const first = await realiseIn(store, system);
-    const outside = await realiseIn(store, {
-      ...system,
-      qemu: { memory: 2048 },
-      environment: { etc: { motd: { text: "hi\n" } } },
-      networking: { ...system.networking, hosts: { "10.0.2.2": ["gateway"] } },
-      boot: { ...system.boot, kernelParams: ["quiet"] },
-    });
+    const outside = await realiseIn(
+      store,
+      {
+        ...system,
+        elsewhere: 1,
+        environment: { etc: { motd: { text: "hi\n" } } },
+        networking: { ...system.networking, hosts: { "10.0.2.2": ["gateway"] } },
+        boot: { kernel: { ...system.boot!.kernel, elsewhere: 1 } },
+      } as TestOptions,
+      [elsewhere],
+    );
     expect(outside).toMatchObject({ cached: true, key: first.key });
     const inside = await realiseIn(store, { ...system, runit: { ...system.runit, shutdownTimeout: 3 } });
     expect(inside.key).not.toBe(first.key);
@@ -108,7 +112,7 @@ describe("the runit builder", () => {
             },
           })
         : value;
-    const config = systemSchema.parse(system);
+    const config = configOf(system);
     const layer = runitLayer(watch(config, []) as typeof config);
     expect(serializeLayer(layer)).toBe(serializeLayer(runitLayer(config)));
     const within = (path: string) => RUNIT_READS.some((r) => path === r || path.startsWith(r + ".") || r.startsWith(path + "."));

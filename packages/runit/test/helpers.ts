@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { systemSchema, type SystemOptions, type TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core";
 import { DEFAULT_PATHS, PATH_VARIABLES, runitLayer, type RunitPaths } from "../src/index.js";
+import { configOf, type TestOptions } from "./system.js";
 
 export const text = (e: TreeEntry | undefined): string => new TextDecoder().decode(e?.content);
 export const find = (entries: TreeEntry[], path: string): TreeEntry | undefined => entries.find((e) => e.path === path);
-export const layerOf = (options: SystemOptions) => runitLayer(systemSchema.parse(options));
+export const layerOf = (options: TestOptions) => runitLayer(configOf(options));
 
 /** Every outside path of the generated scripts, inside `dir`; `initPid` stands in for PID 1. */
 export function pathsIn(dir: string, initPid: number): RunitPaths {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineModule, evalSystem, serializeLayer, type SystemOptions } from "@notos/core";
+import { ConfigError, defineModule, serializeLayer } from "@notos/core";
 import { runitLayer } from "../src/index.js";
 import { checkShell, find, layerOf, text } from "./helpers.js";
+import { evaluate, type TestOptions } from "./system.js";
 
-const system: SystemOptions = {
+const system: TestOptions = {
   networking: {
     hostname: "box",
     interfaces: { eth0: { address: "10.0.2.15/24", gateway: "10.0.2.2" }, eth1: { dhcp: true } },
@@ -110,12 +111,12 @@ describe("runitLayer", () => {
   });
 
   it("gives identical bytes for the same configuration", () => {
-    expect(serializeLayer(layerOf(system))).toBe(serializeLayer(layerOf(JSON.parse(JSON.stringify(system)) as SystemOptions)));
+    expect(serializeLayer(layerOf(system))).toBe(serializeLayer(layerOf(JSON.parse(JSON.stringify(system)) as TestOptions)));
   });
 });
 
 describe("validation", () => {
-  function issuesOf(options: SystemOptions) {
+  function issuesOf(options: TestOptions) {
     try {
       layerOf(options);
     } catch (error) {
@@ -153,7 +154,7 @@ describe("validation", () => {
   });
 
   it("names the module that set a bad option", () => {
-    const { config, definitions } = evalSystem(defineModule({ services: { web: { run: "exec web", user: "nobody" } } }));
+    const { config, definitions } = evaluate({}, [defineModule({ services: { web: { run: "exec web", user: "nobody" } } })]);
     try {
       runitLayer(config, { definitions });
       throw new Error("expected a ConfigError");
