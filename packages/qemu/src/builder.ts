@@ -5,6 +5,7 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineBuilder, defineModule, type Artifact } from "@notos/core";
+import { qemuOptions } from "./options.js";
 import { runvmScript } from "./runvm.js";
 
 export interface RunvmArtifact extends Artifact {
@@ -27,5 +28,5 @@ export const runvm = defineBuilder({
   dist: (a) => ({ runvm: a.script }),
 });
 
-/** Adds runvm to a system's dist/. */
-export const runvmModule = defineModule({ name: "@notos/qemu", builders: [runvm] });
+/** Adds runvm to a system's dist/, and declares the `qemu` options it reads. */
+export const runvmModule = defineModule({ name: "@notos/qemu", options: qemuOptions, builders: [runvm] });

@@ -3,6 +3,8 @@
 // builder packages make the files and the notos CLI assembles dist/.
 export { qemuArgs, accelArgs, accelProbeArgs, distFiles, hostfwd, DIST_NAMES, QEMU_BINARY } from "./args.js";
 export type { Accel, ConsoleMode, DistFiles, QemuArgsOptions } from "./args.js";
+export { qemuOptions, qemuSchema, forwardSchema, diskSchema } from "./options.js";
+export type { QemuOptions, QemuOptionsInput, PortForward, ExtraDisk } from "./options.js";
 export { defaultVmConfig } from "./config.js";
 export type { VmConfig, VmQemuOptions, VmPortForward, VmDisk } from "./config.js";
 export { runvmScript, KVM_PROBE_TIMEOUT_SECONDS } from "./runvm.js";

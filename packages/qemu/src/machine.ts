@@ -29,7 +29,7 @@ export interface MachineOptions {
   dist?: string;
   /** Or the files themselves. */
   files?: DistFiles;
-  /** The VM's `qemu` options and the system's name (an evaluated SystemConfig will do); default: core's defaults. */
+  /** The VM's `qemu` options and the system's name (an evaluated SystemConfig will do); default: defaultVmConfig(). */
   config?: VmConfig;
   /** Name used in log lines and errors; default: config.system.name. */
   name?: string;

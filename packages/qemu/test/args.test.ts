@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { systemSchema } from "@notos/core";
 import { accelProbeArgs, defaultVmConfig, distFiles, qemuArgs, runvmScript, type VmConfig } from "../src/index.js";
+import { vmConfig } from "./helpers/system.js";
 
-const config = systemSchema.parse({
+const config = vmConfig({
   system: { name: "demo" },
   qemu: {
     memory: 768,
@@ -114,7 +114,7 @@ describe("runvmScript", () => {
   it("lets NOTOS_ACCEL override and otherwise probes KVM under a hard timeout", () => {
     expect(script).toContain("accel=${NOTOS_ACCEL:-auto}");
     expect(script).toMatch(/timeout -s KILL "\$\{NOTOS_KVM_PROBE_TIMEOUT:-5\}"/);
-    expect(runvmScript(systemSchema.parse({ qemu: { accel: "tcg" } }))).toContain("accel=${NOTOS_ACCEL:-tcg}");
+    expect(runvmScript(vmConfig({ qemu: { accel: "tcg" } }))).toContain("accel=${NOTOS_ACCEL:-tcg}");
   });
 
   it("needs only the qemu options and the system's name and version, as a plain object", () => {
@@ -138,7 +138,7 @@ describe("runvmScript", () => {
     };
     expect(runvmScript(plain)).toBe(script);
     expect(qemuArgs(distFiles("/d"), plain, { commandLine: "x" })).toEqual(qemuArgs(distFiles("/d"), config, { commandLine: "x" }));
-    const defaults = systemSchema.parse({});
+    const defaults = vmConfig();
     expect(defaultVmConfig()).toEqual({ qemu: defaults.qemu, system: defaults.system });
   });
 });

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { systemSchema } from "@notos/core";
 import { Machine, killAllMachines, liveQemuPids, stripTerminal, type DistFiles } from "../src/index.js";
 import { tinyGuest } from "./helpers/guest.js";
+import { vmConfig } from "./helpers/system.js";
 
 const pkg = fileURLToPath(new URL("..", import.meta.url));
 let files: DistFiles;
@@ -82,7 +82,7 @@ describe("QEMU never outlives its test", () => {
   }, 300_000);
 
   it("when afterEach calls killAllMachines()", async () => {
-    const m = new Machine({ files, config: systemSchema.parse({ qemu: { memory: 256, accel: "tcg" } }) });
+    const m = new Machine({ files, config: vmConfig({ qemu: { memory: 256, accel: "tcg" } }) });
     await m.start();
     const pid = m.pid!;
     expect(liveQemuPids()).toContain(pid);

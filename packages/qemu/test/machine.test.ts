@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemSchema } from "@notos/core";
 import { Machine, liveQemuPids, killAllMachines, MachineError } from "../src/index.js";
 import { GUEST_HTTP_PORT, GUEST_PAGE, READY_MARKER, tinyGuest } from "./helpers/guest.js";
+import { vmConfig } from "./helpers/system.js";
 
-const config = systemSchema.parse({
+const config = vmConfig({
   system: { name: "tiny" },
   qemu: { memory: 256, accel: "tcg", forwards: [{ host: 18080, guest: GUEST_HTTP_PORT }] },
 });

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemSchema } from "@notos/core";
 import { DIST_NAMES, runvmScript } from "../src/index.js";
 import { COMMAND_LINE, POWEROFF_FLAG, READY_MARKER, tinyGuest } from "./helpers/guest.js";
+import { vmConfig } from "./helpers/system.js";
 
 let work: string;
 let server: Server;
@@ -26,7 +26,7 @@ async function dist(name: string, forwards: { host: number; guest: number }[] = 
   await copyFile(files.initrd, join(out, DIST_NAMES.initrd));
   await copyFile(files.rootfs, join(out, DIST_NAMES.rootfs));
   await writeFile(join(out, DIST_NAMES.commandLine), `${COMMAND_LINE} ${POWEROFF_FLAG}\n`);
-  await writeFile(join(out, DIST_NAMES.runvm), runvmScript(systemSchema.parse({ qemu: { memory: 256, forwards } })), { mode: 0o755 });
+  await writeFile(join(out, DIST_NAMES.runvm), runvmScript(vmConfig({ qemu: { memory: 256, forwards } })), { mode: 0o755 });
   return out;
 }
 
