@@ -3,10 +3,9 @@
 // guest's uptime and powers off at once. What the real boot takes above this
 // is what notos's own stages cost.
 import { join } from "node:path";
-import { NotosError, type TreeEntry } from "@notos/core";
-import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { NotosError, type LoadedSystem, type Reporter, type TreeEntry } from "@notos/core";
+import { systemPackages, systemPackageSets } from "@notos/cli";
 import { busyboxFromDeb, planCpio, cpioChunks, writeCompressed } from "@notos/initrd";
-import type { BenchContext } from "./system.js";
 
 /** What the floor's /init prints, with the guest's uptime in seconds. */
 export const FLOOR_MARK = /notos floor: \/init at uptime ([\d.]+) s/;
@@ -18,11 +17,14 @@ exec /bin/busybox poweroff -f
 `;
 
 /** Write the floor initrd into `dir`; returns its path. */
-export async function buildFloorInitrd(ctx: BenchContext, dir: string): Promise<string> {
-  const set = systemPackageSets(ctx.config).find((s) => s.name === "initrd");
-  if (!set) throw new NotosError('@notos/debian defines no "initrd" package set');
-  const packages = await fetchPackages(ctx, set);
-  const pkg = packages.find((p) => p.name === ctx.config.boot.initrd.busyboxPackage) ?? packages[0];
+export async function buildFloorInitrd(system: LoadedSystem, dir: string, reporter: Reporter): Promise<string> {
+  // The set the system's initrd builder declares, so the floor's busybox is
+  // the real initrd's, from the same lock and download cache.
+  const set = systemPackageSets(system).find((s) => s.name === "initrd");
+  if (!set) throw new NotosError('no builder of the system declares an "initrd" package set');
+  const { busyboxPackage, compression } = system.config.boot.initrd;
+  const packages = await systemPackages(system, reporter).fetch(set);
+  const pkg = packages.find((p) => p.name === busyboxPackage) ?? packages[0];
   if (!pkg) throw new NotosError("the initrd package set resolved to no packages");
   const busybox = await busyboxFromDeb(pkg.file, pkg.name);
   const root = { mode: 0o755, uid: 0, gid: 0 };
@@ -33,6 +35,6 @@ export async function buildFloorInitrd(ctx: BenchContext, dir: string): Promise<
     { path: "/proc", type: "dir", ...root },
   ];
   const file = join(dir, "floor-initrd");
-  await writeCompressed(cpioChunks(planCpio(entries)), ctx.config.boot.initrd.compression, file);
+  await writeCompressed(cpioChunks(planCpio(entries)), compression, file);
   return file;
 }

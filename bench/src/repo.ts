@@ -26,11 +26,11 @@ export async function headCommit(): Promise<string> {
 /** Directories holding node_modules in the repository: the root and each workspace. */
 function nodeModulesDirs(root: string): string[] {
   const dirs = ["node_modules"];
-  for (const group of ["packages"]) {
+  for (const group of ["packages", "examples"]) {
     if (!existsSync(join(root, group))) continue;
     for (const name of readdirSync(join(root, group))) dirs.push(join(group, name, "node_modules"));
   }
-  dirs.push("tests/node_modules", "bench/node_modules");
+  dirs.push("systems/node_modules", "tests/node_modules", "bench/node_modules");
   return dirs.filter((d) => existsSync(join(root, d)));
 }
 

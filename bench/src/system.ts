@@ -6,42 +6,46 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createJiti } from "jiti";
-import { createReporter, defineSystem, evalSystem, Store, type BuildContext, type Module, type SystemConfig } from "@notos/core";
+import { createReporter, defineSystem, systemOf, type Artifact, type LoadedSystem, type Module, type Reporter } from "@notos/core";
+import type { BuiltSystem } from "@notos/cli";
 import { testInstrumentation } from "@notos/qemu";
 import { repoRoot } from "./repo.js";
 
-export interface BenchContext extends BuildContext {
-  definitions: Map<string, string[]>;
-}
+const CONFIG_FILE = join(repoRoot, "notos.config.ts");
 
-/** The repository's store (NOTOS_STORE, else .notos/store), shared with `npm run dist`. */
-export function repoStore(): Store {
-  return new Store(process.env.NOTOS_STORE ?? join(repoRoot, ".notos", "store"));
+/** Warnings only: the bench prints its own lines. */
+export function benchReporter(): Reporter {
+  return createReporter({ level: "warn" });
 }
 
 /**
  * The repository's configuration as a module. TypeScript on Node 20 through
  * jiti, as @notos/core's loader does (which does not export its importer).
  */
-async function importRepoSystem(file: string): Promise<Module> {
+export async function importRepoSystem(): Promise<Module> {
   const jiti = createJiti(import.meta.url, { moduleCache: false });
-  return (await jiti.import(file, { default: true })) as Module;
+  return (await jiti.import(CONFIG_FILE, { default: true })) as Module;
 }
 
-/** A build context for the repository's configuration plus `extra`, with the committed lock copied into `dir` (never rewritten). */
-export async function benchContext(dir: string, extra: Module[] = []): Promise<BenchContext> {
-  const configFile = join(repoRoot, "notos.config.ts");
-  const repoSystem = await importRepoSystem(configFile);
-  const { config, definitions } = evalSystem(defineSystem({ imports: [repoSystem, ...extra] }), { file: configFile });
+/**
+ * `modules` as a system defined where notos.config.ts is, so the store is
+ * the one `npm run dist` uses. The committed lock is copied into `dir`
+ * (a bench never rewrites it), and `dir` is the system's directory: the roots
+ * and rebuild records buildSystem keeps there stay out of the repository's.
+ */
+export function benchSystem(dir: string, modules: Module[]): LoadedSystem {
   const lockFile = join(dir, "notos.lock.json");
   const repoLock = join(repoRoot, "notos.lock.json");
-  if (existsSync(repoLock)) copyFileSync(repoLock, lockFile);
-  return { config, definitions, store: repoStore(), lockFile, reporter: createReporter({ level: "warn" }) };
+  if (existsSync(repoLock) && !existsSync(lockFile)) copyFileSync(repoLock, lockFile);
+  const system = systemOf(defineSystem({ imports: modules }), { file: CONFIG_FILE, lockFile });
+  return { ...system, dir };
 }
 
-/** The same context with another configuration (e.g. another initrd compressor). */
-export function withConfig(ctx: BenchContext, config: SystemConfig): BenchContext {
-  return { ...ctx, config };
+/** A builder's artifact from a build, by name; a system without that builder is not one the bench can measure. */
+export function artifactOf<A extends Artifact>(built: BuiltSystem, builder: string): A {
+  const artifact = built.artifacts.get(builder);
+  if (!artifact) throw new Error(`the repository's system has no ${builder} builder (it has ${[...built.artifacts.keys()].join(", ")})`);
+  return artifact as A;
 }
 
 /** An ed25519 key pair in `dir`, for root's authorized keys. */
@@ -51,7 +55,7 @@ export function makeKey(dir: string): { key: string; publicKey: string } {
   return { key, publicKey: readFileSync(`${key}.pub`, "utf8").trim() };
 }
 
-/** The module that turns the repository's system into the bench's boot system. */
+/** The modules that turn the repository's system into the bench's boot system. */
 export function bootExtras(publicKey: string): Module[] {
   return [testInstrumentation, { users: { root: { authorizedKeys: [publicKey] } } }];
 }

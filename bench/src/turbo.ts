@@ -1,14 +1,15 @@
 // `turbo run dist` in a clone, timed, and its log read: which turbo tasks
-// were cache hits, and what the dist tasks say each builder did
+// were cache hits, and what the one dist task (@notos/systems#dist, which
+// realises every builder of the system) says each builder did
 // ("kernel: cached", "rootfs: built in 12.3s").
 import { join } from "node:path";
 import { execa } from "execa";
 
 export interface DistRun {
   seconds: number;
-  /** Builder → "built" when a dist task that ran built it, else "cached". Empty when turbo replayed every dist task. */
+  /** Builder → "built" or "cached", as the dist task said. Empty when turbo replayed the dist task from its cache. */
   builders: Record<string, "built" | "cached">;
-  /** Turbo tasks ("@notos/rootfs:dist") that ran (cache miss). */
+  /** Turbo tasks ("@notos/core:build", "@notos/systems:dist") that ran (cache miss). */
   executed: string[];
   cached: number;
   total: number;
@@ -50,9 +51,9 @@ export function parseDistLog(log: string): Omit<DistRun, "seconds" | "log"> {
     const summary = /^\s*Cached:\s+(\d+) cached, (\d+) total/.exec(line);
     if (summary) [cached, total] = [Number(summary[1]), Number(summary[2])];
   }
-  // Each package's dist task runs its own builder first; by the time the final
-  // task runs, the store answers. So a builder did real work in this run when
-  // any dist task that really ran (not replayed from turbo's cache) built it.
+  // A replayed task prints the lines of the run that filled turbo's cache,
+  // which say nothing about this one: only a dist task that ran counts. Were
+  // a builder named twice (a second dist task), built in either wins.
   const builders: DistRun["builders"] = {};
   for (const line of lines) {
     const m = /^(\S+:dist): ([\w-]+): (cached|built in [\d.]+s)\s*$/.exec(line);

@@ -10,28 +10,51 @@ import { consoleEvents, serviceEvents } from "../src/timeline.js";
 import { parseDistLog } from "../src/turbo.js";
 
 describe("parseDistLog", () => {
-  it("counts a builder as built when a dist task that ran built it, ignoring replayed tasks", () => {
-    const log = [
-      "@notos/kernel:dist: cache hit, replaying logs 1",
-      "@notos/kernel:dist: kernel: built in 30.0s",
-      "@notos/etc:dist: cache miss, executing 2",
-      "@notos/etc:dist: etc: built in 0.1s",
-      "@notos/rootfs:dist: cache miss, executing 3",
-      "@notos/rootfs:dist: etc: cached",
-      "@notos/rootfs:dist: rootfs: built in 17.1s",
-      "@notos/qemu:dist: cache miss, executing 4",
-      "@notos/qemu:dist: kernel: cached",
-      "@notos/qemu:dist: etc: cached",
-      "@notos/qemu:dist: rootfs: cached",
-      " Tasks:    4 successful, 4 total",
-      "Cached:    1 cached, 4 total",
-    ].join("\n");
+  // turbo 2 --ui=stream: package builds first, then the one dist task, which
+  // realises each builder once (here after an /etc edit and a change to @notos/etc's code).
+  const log = [
+    "   • turbo 2.11.11",
+    "   • Running dist in 14 packages",
+    "   • Remote caching disabled",
+    "",
+    "@notos/core:build: cache hit, replaying logs 5f1c0e2d9a7b3c41",
+    "@notos/core:build: > @notos/core@0.1.0 build",
+    "@notos/etc:build: cache miss, executing 0b6d2e91c4a87f35",
+    "@notos/etc:build: ESM ⚡️ Build success in 61ms",
+    "@notos/systems:dist: cache miss, executing a12814df9857f1ec",
+    "@notos/systems:dist: ",
+    "@notos/systems:dist: > @notos/systems@0.0.0 dist",
+    "@notos/systems:dist: > notos dist",
+    "@notos/systems:dist: ",
+    "@notos/systems:dist: etc: etc layer (26 entries)",
+    "@notos/systems:dist: rootfs: fetching packages (18 roots)",
+    "@notos/systems:dist: rootfs: root.squashfs: 18.9 MiB (xz), 1448 entries from 97 packages",
+    "@notos/systems:dist: runit: cached",
+    "@notos/systems:dist: runvm: cached",
+    "@notos/systems:dist: kernel: cached",
+    "@notos/systems:dist: initrd: cached",
+    "@notos/systems:dist: etc: built in 0.0s",
+    "@notos/systems:dist: rootfs: built in 53.0s",
+    "@notos/systems:dist: 2 of 6 builders did work, 53.2s",
+    "@notos/systems:dist: dist: ../dist (kernel, initrd, command-line, root.squashfs, runvm)",
+    "",
+    " Tasks:    3 successful, 3 total",
+    "Cached:    1 cached, 3 total",
+    "  Time:    55.753s ",
+  ].join("\n");
+
+  it("reads what the dist task said of each builder, and which tasks ran", () => {
     expect(parseDistLog(log)).toEqual({
-      builders: { etc: "built", rootfs: "built", kernel: "cached" },
-      executed: ["@notos/etc:dist", "@notos/rootfs:dist", "@notos/qemu:dist"],
+      builders: { runit: "cached", runvm: "cached", kernel: "cached", initrd: "cached", etc: "built", rootfs: "built" },
+      executed: ["@notos/etc:build", "@notos/systems:dist"],
       cached: 1,
-      total: 4,
+      total: 3,
     });
+  });
+
+  it("takes nothing from a dist task turbo replayed: its lines are an earlier run's", () => {
+    const replayed = log.replace("@notos/systems:dist: cache miss, executing", "@notos/systems:dist: cache hit, replaying logs");
+    expect(parseDistLog(replayed)).toMatchObject({ builders: {}, executed: ["@notos/etc:build"] });
   });
 });
 

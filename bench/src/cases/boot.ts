@@ -7,11 +7,12 @@
 //   floor    QEMU start → QEMU exit with the floor initrd
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
-import { buildDist, Machine, type ConsoleLine } from "@notos/qemu";
+import { assembleDist, buildSystem } from "@notos/cli";
+import { distFiles, Machine, type ConsoleLine } from "@notos/qemu";
 import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
 import { scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
-import { benchContext, bootExtras, makeKey } from "../system.js";
+import { benchReporter, benchSystem, bootExtras, importRepoSystem, makeKey } from "../system.js";
 import { consoleEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
 
 export const BOOT_FIGURES = ["stage2", "http", "ssh"] as const;
@@ -46,14 +47,18 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
   const dir = await scratchDir("boot");
   try {
     const { key, publicKey } = makeKey(dir);
-    const ctx = await benchContext(dir, bootExtras(publicKey));
+    const system = benchSystem(dir, [await importRepoSystem(), ...bootExtras(publicKey)]);
+    const reporter = benchReporter();
     log("boot: building the system (repository store)");
-    const { files } = await buildDist(ctx, join(dir, "dist"), { definitions: ctx.definitions });
-    const floorInitrd = await buildFloorInitrd(ctx, dir);
+    const built = await buildSystem(system, { reporter });
+    const dist = join(dir, "dist");
+    await assembleDist(dist, built, system.config);
+    const files = distFiles(dist);
+    const floorInitrd = await buildFloorInitrd(system, dir, reporter);
     const all: BootRun[] = [];
     for (let i = 1; i <= runs; i++) {
-      const floor = await bootFloor({ ...files, initrd: floorInitrd }, ctx.config);
-      const run = await bootOnce(files, ctx.config, key);
+      const floor = await bootFloor({ ...files, initrd: floorInitrd }, system.config);
+      const run = await bootOnce(files, system.config, key);
       all.push({ ...run, floor: floor.exit, ...(floor.initGuest !== undefined ? { floorInitGuest: floor.initGuest } : {}) });
       log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
     }

@@ -4,7 +4,7 @@
 //   noop  — the same again with nothing changed: turbo should answer it all;
 //   etc   — one /etc entry changed: only etc, rootfs (and dist) may build.
 // The /etc edit goes into a separate system in the clone's systems/ (which
-// turbo hashes as an input of the dist tasks) that imports the clone's
+// turbo hashes as an input of the dist task) that imports the clone's
 // notos.config.ts, selected with NOTOS_SYSTEM: no configuration is ever
 // edited in place.
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";

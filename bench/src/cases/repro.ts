@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
+import { readRoots } from "@notos/core";
 import { diffByKey, diffLines, firstDifferentByte, type EntryDiff } from "../diff.js";
 import { decompressInitrd, parseNewc } from "../newc.js";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";
@@ -71,9 +72,9 @@ async function explain(name: string, a: string, b: string, da: Buffer, db: Buffe
     return d.length ? d : [{ path: "(archive)", what: "same members, same contents: the compressed bytes differ" }, ...byte()];
   }
   if (name === "root.squashfs") {
-    const manifest = (dir: string) => join(dir, "packages", "rootfs", "out", "manifest.json");
-    if (existsSync(manifest(a)) && existsSync(manifest(b))) {
-      const [ma, mb] = await Promise.all([a, b].map(async (dir) => JSON.parse(await readFile(manifest(dir), "utf8")) as { path: string }[]));
+    const [fa, fb] = await Promise.all([rootfsManifest(a), rootfsManifest(b)]);
+    if (fa && fb) {
+      const [ma, mb] = await Promise.all([fa, fb].map(async (file) => JSON.parse(await readFile(file, "utf8")) as { path: string }[]));
       const d = diffByKey(ma!, mb!, (e) => e.path);
       if (d.length) return d.map((e) => ({ ...e, what: `manifest.json: ${e.what}` }));
     }
@@ -82,4 +83,15 @@ async function explain(name: string, a: string, b: string, da: Buffer, db: Buffe
     return d.length ? d.map((e) => ({ ...e, what: `unsquashfs -lln: ${e.what}` })) : [{ path: "(image)", what: "same manifest and listing: file contents or image layout differ" }, ...byte()];
   }
   return byte();
+}
+
+/**
+ * manifest.json of the rootfs entry the clone's dist/ came from. Nothing
+ * outside the store holds it, so it is found through the roots the dist task
+ * wrote; the clone's build had its own store (no NOTOS_STORE), at the default place.
+ */
+async function rootfsManifest(clone: string): Promise<string | undefined> {
+  const entry = [...(await readRoots(clone))].find((name) => name.endsWith("-rootfs"));
+  const file = entry && join(clone, ".notos", "store", entry, "manifest.json");
+  return file && existsSync(file) ? file : undefined;
 }

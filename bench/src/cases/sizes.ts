@@ -5,11 +5,14 @@
 // hard limit, unlike a timing.
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { buildInitrd, type Compression } from "@notos/initrd";
-import { buildSystem } from "@notos/qemu";
+import { buildSystem } from "@notos/cli";
+import { mkForce } from "@notos/core";
+import type { Compression, InitrdArtifact } from "@notos/initrd";
+import type { KernelArtifact } from "@notos/kernel";
+import type { RootfsArtifact } from "@notos/rootfs";
 import { benchDir, scratchDir } from "../repo.js";
 import { bytes, parseBytes } from "../stats.js";
-import { benchContext, withConfig } from "../system.js";
+import { artifactOf, benchReporter, benchSystem, importRepoSystem } from "../system.js";
 
 export const COMPRESSORS: Compression[] = ["gzip", "zstd", "xz", "none"];
 
@@ -45,24 +48,34 @@ export interface SizesResult {
 export async function measureSizes(log: (line: string) => void = () => {}): Promise<SizesResult> {
   const dir = await scratchDir("sizes");
   try {
-    const ctx = await benchContext(dir);
+    const repoSystem = await importRepoSystem();
+    const system = benchSystem(dir, [repoSystem]);
+    const reporter = benchReporter();
     log("sizes: building the repository's system (repository store)");
-    const system = await buildSystem(ctx, { definitions: ctx.definitions });
+    const built = await buildSystem(system, { reporter });
+    const kernel = artifactOf<KernelArtifact>(built, "kernel");
+    const initrd = artifactOf<InitrdArtifact>(built, "initrd");
+    const rootfs = artifactOf<RootfsArtifact>(built, "rootfs");
     const initrdBy = {} as Record<Compression, number>;
     for (const compression of COMPRESSORS) {
-      const config = { ...ctx.config, boot: { ...ctx.config.boot, initrd: { ...ctx.config.boot.initrd, compression } } };
-      const initrd = compression === ctx.config.boot.initrd.compression ? system.initrd : await buildInitrd(withConfig(ctx, config), { kernel: system.kernel });
-      initrdBy[compression] = initrd.size;
+      if (compression === initrd.compression) {
+        initrdBy[compression] = initrd.size;
+        continue;
+      }
+      // Forced, so the variant differs from the system in the compressor
+      // alone even where the configuration sets one.
+      const variant = benchSystem(dir, [repoSystem, { boot: { initrd: { compression: mkForce(compression) } } }]);
+      initrdBy[compression] = artifactOf<InitrdArtifact>(await buildSystem(variant, { reporter, only: ["initrd"] }), "initrd").size;
     }
-    const report = JSON.parse(await readFile(system.rootfs.sizeReport, "utf8")) as { files: number; origins: Origin[] };
+    const report = JSON.parse(await readFile(rootfs.sizeReport, "utf8")) as { files: number; origins: Origin[] };
     const byBytes = (a: Origin, b: Origin) => b.bytes - a.bytes || a.origin.localeCompare(b.origin);
     const measured = {
-      kernel: (await stat(system.kernel.image)).size,
-      initrd: system.initrd.size,
-      initrdCompression: system.initrd.compression,
+      kernel: (await stat(kernel.image)).size,
+      initrd: initrd.size,
+      initrdCompression: initrd.compression,
       initrdBy,
-      rootfs: system.rootfs.size,
-      rootfsCompression: system.rootfs.compression,
+      rootfs: rootfs.size,
+      rootfsCompression: rootfs.compression,
       rootfsFiles: report.files,
       packages: report.origins.filter((o) => o.kind === "package").sort(byBytes),
       layers: report.origins.filter((o) => o.kind !== "package").sort(byBytes),
