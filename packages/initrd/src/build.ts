@@ -1,7 +1,7 @@
 // The initrd builder: stage 1's /init, busybox and the kernel's module subset
-// as a deterministic, compressed newc archive in the store, and beside it the
-// kernel command line that stage 1 expects. Both come from the same options
-// (root device, modules), so one builder keeps them in step.
+// as a deterministic, compressed newc archive in the store. The kernel
+// command line is the command-line builder's (command-line.ts): a kernel
+// parameter is not part of the archive, so editing one must not rebuild it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import {
@@ -16,27 +16,25 @@ import {
   type BuildContext,
   type PackageSetSpec,
 } from "@notos/core";
-import { debianPackageSource } from "@notos/debian";
+import { debianModule, debianPackageSource } from "@notos/debian";
 import { kernel, kernelModule, type KernelArtifact } from "@notos/kernel";
 import { busyboxApplets, busyboxFromDeb, type Busybox } from "./busybox.js";
+import { commandLine } from "./command-line.js";
 import { writeCompressed, type Compression } from "./compress.js";
 import { cpioChunks, planCpio } from "./cpio.js";
-import { generateStage1, kernelCommandLine } from "./stage1.js";
+import { initrdOptions } from "./options.js";
+import { generateStage1 } from "./stage1.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
 
-/** Bump when the initrd's content changes for the same inputs. */
-export const INITRD_BUILDER_VERSION = "2";
+/** Bump when the initrd's content changes for the same inputs (3: the command line moved to its own builder). */
+export const INITRD_BUILDER_VERSION = "3";
 export const INITRD_FILE = "initrd";
 /** The generated /init, kept next to the archive for reading. */
 export const INIT_FILE = "init";
-/** The kernel command line (one line), kept next to the archive for dist/. */
-export const COMMAND_LINE_FILE = "command-line";
 
 export interface InitrdArtifact extends Artifact {
   /** The compressed initrd (absolute path in the store entry). */
   file: string;
-  /** The kernel command line file (absolute path in the store entry): `kernelCommandLine(config)` and a newline. */
-  commandLine: string;
   compression: Compression;
   /** Size of `file` in bytes. */
   size: number;
@@ -59,8 +57,19 @@ export function initrdPackageSet(busyboxPackage: string): PackageSetSpec {
 export const initrd = defineBuilder({
   name: "initrd",
   version: INITRD_BUILDER_VERSION,
-  description: "The compressed cpio initrd (busybox, the kernel-module closure, the generated stage-1 /init) and the kernel command line.",
-  reads: ["boot.initrd", "boot.kernelModules", "boot.kernelParams", "boot.stage2Init"],
+  description: "The compressed cpio initrd: busybox, the kernel-module closure, the generated stage-1 /init.",
+  reads: [
+    "boot.initrd.compression",
+    "boot.initrd.busyboxPackage",
+    "boot.initrd.rootDevice",
+    "boot.initrd.rootFsType",
+    "boot.initrd.rootWaitSeconds",
+    "boot.initrd.emergencyShell",
+    "boot.initrd.overlay",
+    "boot.initrd.kernelModules",
+    "boot.kernelModules",
+    "boot.stage2Init",
+  ],
   inputs: { kernel },
   packages: (options) => [initrdPackageSet(options.boot.initrd.busyboxPackage)],
   async build({ options, inputs: { kernel }, out, packages, reporter, sourceDateEpoch }): Promise<InitrdMeta> {
@@ -78,7 +87,6 @@ export const initrd = defineBuilder({
     const file = join(out, INITRD_FILE);
     await writeCompressed(cpioChunks(records), compression, file);
     await fs.writeFile(join(out, INIT_FILE), init);
-    await fs.writeFile(join(out, COMMAND_LINE_FILE), kernelCommandLine(options) + "\n");
     const size = (await fs.stat(file)).size;
     reporter.info(`${records.length} entries, ${size} bytes (${compression}), ${applets.applets.length} busybox applets (${applets.appletSource})`);
     return { compression, size, entries: records.length, appletSource: applets.appletSource };
@@ -89,16 +97,19 @@ export const initrd = defineBuilder({
     digest: entry.digest,
     cached: entry.cached,
     file: join(entry.path, INITRD_FILE),
-    commandLine: join(entry.path, COMMAND_LINE_FILE),
     compression: entry.meta.compression,
     size: entry.meta.size,
     entries: entry.meta.entries,
   }),
-  dist: (artifact) => ({ initrd: artifact.file, "command-line": artifact.commandLine }),
+  dist: (artifact) => ({ initrd: artifact.file }),
 });
 
-/** Adds the initrd builder (and, through its module, the kernel builder it takes) to a system. */
-export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule], builders: [initrd] });
+/**
+ * Adds the initrd and command-line builders to a system with the options
+ * they read; the kernel builder the initrd takes, and the debian options of
+ * their package source, come through the imported modules.
+ */
+export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule, debianModule], options: initrdOptions, builders: [initrd, commandLine] });
 
 /** The part of the configuration the initrd depends on: exactly what the initrd builder reads. */
 export function initrdConfigSlice(config: BuildContext["config"]): unknown {

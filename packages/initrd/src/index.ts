@@ -8,9 +8,10 @@ export {
   INITRD_BUILDER_VERSION,
   INITRD_FILE,
   INIT_FILE,
-  COMMAND_LINE_FILE,
   type InitrdArtifact,
 } from "./build.js";
+export { commandLine, COMMAND_LINE_BUILDER_VERSION, COMMAND_LINE_FILE, type CommandLineArtifact } from "./command-line.js";
+export { initrdOptions, type InitrdOptions, type InitrdOverlay } from "./options.js";
 export { writeInitrdOutputs } from "./outputs.js";
 export { generateStage1, kernelCommandLine, stage1Modules, shellQuote, type Stage1Kernel, type Stage1Options, type CommandLineOptions } from "./stage1.js";
 export { planCpio, cpioChunks, writeCpio, cpioBytes, encodeHeader, comparePaths, defaultMtime, type CpioRecord, type CpioOptions } from "./cpio.js";

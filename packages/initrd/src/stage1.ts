@@ -4,20 +4,28 @@
 // without `boot.kernelModules`); every step prints one line, and every
 // failure says what failed and what was found, then starts the emergency
 // shell (when enabled) or powers off. It never hangs silently.
-import type { SystemConfig } from "@notos/core";
 import { modulesClosure, type KernelArtifact } from "@notos/kernel";
+import type { InitrdOptions } from "./options.js";
 
 /** What stage 1 needs to know about the kernel. */
 export type Stage1Kernel = Pick<KernelArtifact, "version" | "index">;
 
-/** The options stage 1 is generated from: the whole configuration or the initrd builder's slice of it. */
+/**
+ * The options stage 1 is generated from: the whole configuration or the
+ * initrd builder's slice of it. Besides this package's own, the kernel's
+ * module lists and core's `boot.stage2Init`.
+ */
 export interface Stage1Options {
-  boot: Pick<SystemConfig["boot"], "initrd" | "kernelModules" | "stage2Init">;
+  boot: {
+    initrd: Omit<InitrdOptions, "compression" | "busyboxPackage"> & { kernelModules: readonly string[] };
+    kernelModules: readonly string[];
+    stage2Init: string;
+  };
 }
 
 /** The options the kernel command line is made of. */
 export interface CommandLineOptions {
-  boot: { initrd: Pick<SystemConfig["boot"]["initrd"], "rootDevice">; kernelParams: readonly string[] };
+  boot: { initrd: Pick<InitrdOptions, "rootDevice">; kernelParams: readonly string[] };
 }
 
 /** Single-quote a value for sh. */

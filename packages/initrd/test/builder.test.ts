@@ -1,13 +1,14 @@
-// The initrd as a builder on the graph runner, against the real Debian
-// archive: its dist/ files (the initrd and the command line it was made
-// for), the build time taken from the run rather than the environment, and
-// `build` receiving its declared option slice and nothing more.
+// The initrd and command-line builders on the graph runner, against the
+// real Debian archive: their dist/ files, the build time taken from the run
+// rather than the environment, each `build` receiving its declared option
+// slice and nothing more, and a kernel parameter rebuilding the command
+// line but not the initrd.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { buildGraph, distFiles, evalSystem, realise, runGraph, type Builder, type SystemOptions } from "@notos/core";
+import { buildGraph, distFiles, evalSystem, realise, runGraph, type Builder } from "@notos/core";
 import { kernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, initrd, initrdModule, kernelCommandLine, type InitrdArtifact } from "../src/index.js";
-import { bootOptions, realiseOptions, testContext } from "./context.js";
+import { buildInitrd, commandLine, initrd, initrdModule, kernelCommandLine, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
+import { bootOptions, realiseOptions, testContext, type TestOptions } from "./context.js";
 
 /** The first record's mtime: the sixth 8-hex-digit field after the 6-byte magic. */
 function firstMtime(archive: Buffer): number {
@@ -16,22 +17,37 @@ function firstMtime(archive: Buffer): number {
 }
 
 describe("the initrd builder", () => {
-  it("puts the initrd and its kernel command line into dist/", async () => {
+  it("puts the initrd into dist/; the command-line builder puts the command line beside it", async () => {
     const ctx = testContext(bootOptions);
-    const run = runGraph(buildGraph([initrd]), { ...realiseOptions(ctx), definitions: new Map(), sourceDateEpoch: 0 });
-    const artifact = (await run.realise("initrd")) as InitrdArtifact;
-    const artifacts = new Map(await Promise.all(["kernel", "initrd"].map(async (n) => [n, await run.realise(n)] as const)));
-    const files = Object.fromEntries([...distFiles(buildGraph([initrd]), artifacts, ctx.config)].map(([name, f]) => [name, f.file]));
-    expect(files).toEqual({ kernel: (artifacts.get("kernel") as KernelArtifact).image, initrd: artifact.file, "command-line": artifact.commandLine });
-    expect(Object.keys(initrd.dist(artifact, {})).sort()).toEqual(["command-line", "initrd"]);
-    expect(await readFile(artifact.commandLine, "utf8")).toBe(kernelCommandLine(ctx.config) + "\n");
-    expect(await readFile(artifact.commandLine, "utf8")).toBe("root=/dev/vda console=ttyS0\n");
+    const graph = buildGraph([initrd, commandLine]);
+    const run = runGraph(graph, { ...realiseOptions(ctx), definitions: new Map(), sourceDateEpoch: 0 });
+    const artifacts = new Map(await Promise.all(["kernel", "initrd", "command-line"].map(async (n) => [n, await run.realise(n)] as const)));
+    const artifact = artifacts.get("initrd") as InitrdArtifact;
+    const line = artifacts.get("command-line") as CommandLineArtifact;
+    const files = Object.fromEntries([...distFiles(graph, artifacts, ctx.config)].map(([name, f]) => [name, f.file]));
+    expect(files).toEqual({ kernel: (artifacts.get("kernel") as KernelArtifact).image, initrd: artifact.file, "command-line": line.file });
+    expect(Object.keys(initrd.dist(artifact, {}))).toEqual(["initrd"]);
+    expect(await readFile(line.file, "utf8")).toBe(kernelCommandLine(ctx.config) + "\n");
+    expect(await readFile(line.file, "utf8")).toBe("root=/dev/vda console=ttyS0\n");
+    expect(line.text).toBe("root=/dev/vda console=ttyS0");
+  }, 600_000);
+
+  it("rebuilds the command line, not the initrd, when a kernel parameter changes", async () => {
+    const keys = async (options: TestOptions) => {
+      const run = runGraph(buildGraph([initrd, commandLine]), { ...realiseOptions(testContext(options)), definitions: new Map(), sourceDateEpoch: 0 });
+      await Promise.all(["initrd", "command-line"].map((n) => run.realise(n)));
+      return Object.fromEntries(run.realisations.map((r) => [r.builder, r.key]));
+    };
+    const before = await keys(bootOptions);
+    const after = await keys({ ...bootOptions, boot: { ...bootOptions.boot, kernelParams: [...bootOptions.boot.kernelParams, "quiet"] } });
+    expect(after.initrd).toBe(before.initrd);
+    expect(after.kernel).toBe(before.kernel);
+    expect(after["command-line"]).not.toBe(before["command-line"]);
   }, 600_000);
 
   it("stamps the archive with the run's sourceDateEpoch, not SOURCE_DATE_EPOCH from the environment", async () => {
     const epoch = 1_700_000_000;
-    // A parameter of its own gives this initrd a key of its own: the store key does not hold the epoch.
-    const options = { boot: { ...bootOptions.boot, kernelParams: [...bootOptions.boot.kernelParams, `notos.test-epoch=${epoch}`], initrd: { ...bootOptions.boot.initrd, compression: "none" } } } satisfies SystemOptions;
+    const options = { boot: { ...bootOptions.boot, initrd: { ...bootOptions.boot.initrd, compression: "none" } } } satisfies TestOptions;
     const old = process.env.SOURCE_DATE_EPOCH;
     process.env.SOURCE_DATE_EPOCH = "12345";
     try {
@@ -54,20 +70,36 @@ describe("the initrd builder", () => {
         throw new Error("probe stops here");
       },
     };
-    const ctx = testContext({ ...bootOptions, services: { ticker: { run: "exec sleep 60" } }, networking: { hostname: "elsewhere" } });
+    const ctx = testContext({ ...bootOptions, system: { name: "elsewhere", version: "9.9.9" } });
     await expect(realise(probe, realiseOptions(ctx))).rejects.toThrow("probe stops here");
     const options = seen!.options as { boot: Record<string, unknown> };
     expect(Object.keys(options)).toEqual(["boot"]);
-    expect(Object.keys(options.boot).sort()).toEqual(["initrd", "kernelModules", "kernelParams", "stage2Init"]);
+    expect(Object.keys(options.boot).sort()).toEqual(["initrd", "kernelModules", "stage2Init"]);
     expect(options.boot).toEqual({
       initrd: ctx.config.boot.initrd,
       kernelModules: ctx.config.boot.kernelModules,
-      kernelParams: ctx.config.boot.kernelParams,
       stage2Init: ctx.config.boot.stage2Init,
     });
     expect(Object.isFrozen(options.boot.initrd)).toBe(true);
     expect(seen!.kernel).toMatchObject({ builder: "kernel", image: expect.stringMatching(/bzImage$/) });
   }, 600_000);
+
+  it("gives the command-line builder exactly the root device and the kernel parameters", async () => {
+    let seen: unknown;
+    const probe: Builder<CommandLineArtifact> = {
+      ...commandLine,
+      version: `${commandLine.version}-probe`,
+      build: async (args) => {
+        seen = args.options;
+        throw new Error("probe stops here");
+      },
+    };
+    const ctx = testContext({ ...bootOptions, system: { name: "elsewhere" } });
+    await expect(realise(probe, realiseOptions(ctx))).rejects.toThrow("probe stops here");
+    expect(seen).toEqual({ boot: { initrd: { rootDevice: "/dev/vda" }, kernelParams: ["console=ttyS0"] } });
+    expect(commandLine.inputs).toEqual({});
+    expect(commandLine.packageSets(seen)).toEqual([]);
+  });
 
   it("buildInitrd refuses a kernel other than the one its configuration builds", async () => {
     const ctx = testContext(bootOptions);
@@ -77,7 +109,7 @@ describe("the initrd builder", () => {
 
   it("comes with the kernel builder through initrdModule", () => {
     const { builders } = evalSystem({ imports: [initrdModule] });
-    expect(buildGraph(builders).builders.map((b) => b.name)).toEqual(["kernel", "initrd"]);
+    expect(buildGraph(builders).builders.map((b) => b.name).sort()).toEqual(["command-line", "initrd", "kernel"]);
     expect(initrd.inputs).toEqual({ kernel });
   });
 });

@@ -2,18 +2,37 @@
 // shared between runs under the system temp directory (reruns are fast), or
 // a fresh one; a fresh lock file per context. `realiseOptions` turns one
 // into what the builder runner takes, with the archive as the package source.
+// Configurations are evaluated with initrdModule (which brings the kernel's
+// and debian's) and nothing else, so a test passes only if those packages
+// declare every option the builders read.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store, silentReporter, systemSchema, type BuildContext, type RealiseOptions, type SystemOptions } from "@notos/core";
+import { Store, evalSystem, silentReporter, type BuildContext, type RealiseOptions, type SystemConfig, type SystemOptions } from "@notos/core";
 import { debianPackageSource } from "@notos/debian";
+import { initrdModule } from "../src/index.js";
 
 export const sharedStoreDir = join(tmpdir(), "notos-test-store");
 
-export function testContext(options: SystemOptions = {}, store: "shared" | "fresh" = "shared"): BuildContext {
+/**
+ * `SystemOptions` with every namespace's keys optional: core types a
+ * declared option as a required key there, though its value may be left
+ * out. Records and lists stay as they are.
+ */
+type Optional<T> = T extends readonly unknown[] ? T : T extends object ? (string extends keyof T ? T : { [K in keyof T]?: Optional<T[K]> }) : T;
+
+/** What a test writes: a system's options, any of them left out. */
+export type TestOptions = Optional<SystemOptions>;
+
+/** The configuration of a system of initrdModule and `options`. */
+export function testConfig(options: TestOptions = {}): SystemConfig {
+  return evalSystem({ imports: [initrdModule], ...options }).config;
+}
+
+export function testContext(options: TestOptions = {}, store: "shared" | "fresh" = "shared"): BuildContext {
   const dir = mkdtempSync(join(tmpdir(), "notos-initrd-test-"));
   return {
-    config: systemSchema.parse(options),
+    config: testConfig(options),
     store: new Store(store === "shared" ? sharedStoreDir : join(dir, "store")),
     lockFile: join(dir, "notos.lock.json"),
     reporter: silentReporter,
@@ -36,4 +55,4 @@ export const bootOptions = {
     kernelModules: ["virtio_rng", "loop"],
     initrd: { kernelModules: ["virtio_pci", "virtio_blk", "virtio_console", "squashfs", "overlay"], rootWaitSeconds: 5 },
   },
-} satisfies SystemOptions;
+} satisfies TestOptions;

@@ -1,8 +1,8 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { systemSchema, type SystemOptions } from "@notos/core";
 import type { ModuleIndex, ModuleInfo } from "@notos/kernel";
 import { generateStage1, kernelCommandLine, shellQuote, stage1Modules } from "../src/index.js";
+import { testConfig, type TestOptions } from "./context.js";
 
 const mod = (name: string, depends: string[] = []): ModuleInfo => ({ name, file: `kernel/${name}.ko`, depends, softdeps: { pre: [], post: [] }, aliases: [] });
 const index: ModuleIndex = {
@@ -11,8 +11,8 @@ const index: ModuleIndex = {
   modules: [mod("virtio_ring"), mod("virtio", ["virtio_ring"]), mod("virtio_blk", ["virtio", "virtio_ring"]), mod("squashfs"), mod("overlay"), mod("virtio_rng", ["virtio"])],
 };
 const kernel = { version: index.version, index };
-const config = (options: SystemOptions = {}) => systemSchema.parse(options);
-const base: SystemOptions = { boot: { kernelModules: ["virtio_rng", "ext4"], initrd: { kernelModules: ["virtio_blk", "squashfs", "overlay"] } } };
+const config = (options: TestOptions = {}) => testConfig(options);
+const base: TestOptions = { boot: { kernelModules: ["virtio_rng", "ext4"], initrd: { kernelModules: ["virtio_blk", "squashfs", "overlay"] } } };
 
 /** Parse a script with sh -n: it must at least be valid shell. */
 async function syntaxOk(script: string): Promise<void> {
