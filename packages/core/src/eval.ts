@@ -12,7 +12,7 @@ import { formatPath, type PathSegment } from "./path.js";
 import { canonicalJson } from "./store.js";
 import { fallbackDeclarations, ownDeclarations, type SystemConfig } from "./schema.js";
 import { closest } from "./suggest.js";
-import { knownKeys } from "./zod-walk.js";
+import { isModulePath, knownKeys, schemaAt } from "./zod-walk.js";
 
 export interface EvaluatedSystem {
   config: SystemConfig;
@@ -187,7 +187,7 @@ function evalRound(modules: CollectedModule[]): Round {
   const schema = composeSchema(declarations);
   const defs: Definition[] = modules.map((m) => ({
     file: m.label,
-    value: resolveEtcSources(moduleOptions(m.definition), m, issues),
+    value: resolveModulePaths(moduleOptions(m.definition), m, schema, issues),
   }));
   const merged = mergeDefinitions(defs);
   issues.push(...merged.conflicts.map(({ path, message, files }) => ({ path, message, files })));
@@ -211,37 +211,28 @@ function evalRound(modules: CollectedModule[]): Round {
   };
 }
 
-/** A module's relative `environment.etc.*.source` paths, made absolute against the module file's directory. */
-function resolveEtcSources(options: Record<string, unknown>, module: CollectedModule, issues: ConfigIssue[]): Record<string, unknown> {
-  const mapEntry = (name: string) => (entry: unknown) => {
-    if (!isPlainObject(entry) || !("source" in entry)) return entry;
-    return {
-      ...entry,
-      source: mapMarked(entry.source, (source) => {
-        if (typeof source !== "string" || isAbsolute(source)) return source;
-        if (module.file) return resolve(dirname(module.file), source);
-        issues.push({
-          path: formatPath(["environment", "etc", name, "source"]),
-          message: `relative path ${JSON.stringify(source)} in a module without a known file; use an absolute path, or wrap the module in defineModule(…) so its file is known`,
-          files: [module.label],
-        });
-        return source;
-      }),
-    };
-  };
-  if (!("environment" in options)) return options;
-  return {
-    ...options,
-    environment: mapMarked(options.environment, (env) => {
-      if (!isPlainObject(env) || !("etc" in env)) return env;
-      return {
-        ...env,
-        etc: mapMarked(env.etc, (etc) =>
-          isPlainObject(etc) ? Object.fromEntries(Object.entries(etc).map(([name, entry]) => [name, mapMarked(entry, mapEntry(name))])) : etc,
-        ),
-      };
-    }),
-  };
+/**
+ * A module's relative paths, made absolute against the module file's
+ * directory, wherever the option's schema is a `modulePath()` — so a package
+ * that reads host files named by its options gets them as the user meant.
+ */
+function resolveModulePaths(options: Record<string, unknown>, module: CollectedModule, schema: z.ZodType, issues: ConfigIssue[]): Record<string, unknown> {
+  const walk = (value: unknown, segments: PathSegment[]): unknown =>
+    mapMarked(value, (v) => {
+      if (Array.isArray(v)) return v.map((item, i) => walk(item, [...segments, i]));
+      if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, [...segments, k])]));
+      if (typeof v !== "string" || isAbsolute(v)) return v;
+      const at = schemaAt(schema, segments);
+      if (!at || !isModulePath(at)) return v;
+      if (module.file) return resolve(dirname(module.file), v);
+      issues.push({
+        path: formatPath(segments),
+        message: `relative path ${JSON.stringify(v)} in a module without a known file; use an absolute path, or wrap the module in defineModule(…) so its file is known`,
+        files: [module.label],
+      });
+      return v;
+    });
+  return walk(options, []) as Record<string, unknown>;
 }
 
 /** Apply `f` under any priority markers, keeping them. */

@@ -27,6 +27,7 @@ export { loadSystem, systemOf, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_F
 export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from "./roots.js";
 export { writeFileAtomic, replaceDirectory } from "./atomic.js";
 export { listOptions, type OptionDoc } from "./options.js";
+export { modulePath } from "./zod-walk.js";
 export * from "./entries.js";
 export * from "./issues.js";
 export { composeSchema, type NotosOptions, type DeclaredConfig, type DeclaredInput, type OptionDeclarations, type FoundDeclaration } from "./declare.js";

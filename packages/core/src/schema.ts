@@ -1,6 +1,7 @@
 // The option tree of a notos system: one zod schema that every builder reads.
 // Every option has a default and a description; `notos options` lists them.
 import { z } from "zod";
+import { modulePath } from "./zod-walk.js";
 import type { DeclaredConfig, DeclaredInput, FoundDeclaration } from "./declare.js";
 
 const octalMode = z
@@ -13,10 +14,7 @@ const absolutePath = z.string().startsWith("/", "an absolute path");
 export const etcEntrySchema = z
   .strictObject({
     text: z.string().optional().describe("The file's content. Exactly one of `text` and `source` is set."),
-    source: z
-      .string()
-      .optional()
-      .describe("A host file whose content is copied; a relative path is resolved against the file of the module that set it."),
+    source: modulePath("A host file whose content is copied; a relative path is resolved against the file of the module that set it.").optional(),
     target: z.string().optional().describe("Make the entry a symbolic link to this target instead of a file."),
     mode: octalMode.default("0644"),
     uid: z.number().int().nonnegative().default(0).describe("Owner uid."),

@@ -1,7 +1,7 @@
 // Reading the option schema as data: which keys exist at a path, what type
 // an option has, its default and description. Zod 4 keeps all of it in
 // `schema._zod.def`.
-import type { z } from "zod";
+import { z } from "zod";
 import type { PathSegment } from "./path.js";
 
 type AnySchema = z.ZodType;
@@ -136,4 +136,22 @@ function baseTypeName(s: AnySchema): string {
 
 function wrapType(name: string): string {
   return name.includes(" ") || name === "submodule" ? `(${name})` : name;
+}
+
+// Marks a string option as a host path relative to the module that sets it.
+// A registered symbol on the schema object, so copies of core agree.
+const MODULE_PATH = Symbol.for("notos.modulePath");
+
+/**
+ * A string option holding a host file path: a relative value is resolved
+ * against the directory of the module that set it (NixOS's `types.path`).
+ */
+export function modulePath(description?: string): z.ZodString {
+  const schema = description === undefined ? z.string() : z.string().describe(description);
+  Object.defineProperty(schema, MODULE_PATH, { value: true });
+  return schema;
+}
+
+export function isModulePath(schema: AnySchema): boolean {
+  return (unwrapSchema(schema) as unknown as Record<symbol, unknown>)[MODULE_PATH] === true;
 }
