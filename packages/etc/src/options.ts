@@ -6,6 +6,7 @@
 // exactly them) and every function here is typed by the slice they give,
 // so reading anything else fails to compile instead of escaping the key.
 import type { OptionSlice } from "@notos/core";
+import { modulePath } from "@notos/core";
 import { z } from "zod";
 
 const octalMode = z
@@ -18,10 +19,7 @@ const absolutePath = z.string().startsWith("/", "an absolute path");
 export const etcEntrySchema = z
   .strictObject({
     text: z.string().optional().describe("The file's content. Exactly one of `text` and `source` is set."),
-    source: z
-      .string()
-      .optional()
-      .describe("A host file whose content is copied; a relative path is resolved against the file of the module that set it."),
+    source: modulePath("A host file whose content is copied; a relative path is resolved against the file of the module that set it.").optional(),
     target: z.string().optional().describe("Make the entry a symbolic link to this target instead of a file."),
     mode: octalMode.default("0644"),
     uid: z.number().int().nonnegative().default(0).describe("Owner uid."),
