@@ -1,7 +1,8 @@
 // Packages + skeleton + layers → the finished, sorted root (data only).
-import type { Layer, Reporter, SystemConfig, TreeEntry } from "@notos/core";
+import type { Layer, Reporter, TreeEntry } from "@notos/core";
 import { mergedUsrPath, readDebData } from "@notos/debian";
 import { pathFilter } from "./glob.js";
+import type { RootfsConfig } from "./options.js";
 import { addSkeleton } from "./skeleton.js";
 import { RootTree, type RootEntry } from "./tree.js";
 
@@ -12,7 +13,7 @@ export interface PackageSource {
 }
 
 export interface AssembleOptions {
-  rootfs: Pick<SystemConfig["rootfs"], "exclude" | "include" | "conflicts">;
+  rootfs: Pick<RootfsConfig, "exclude" | "include" | "conflicts">;
   packages: readonly PackageSource[];
   /** Applied in order, after the packages and the skeleton. */
   layers: readonly Layer[];

@@ -4,10 +4,11 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { defineBuilder, defineLayer, defineModule, layers, readLayer, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
-import { debianPackageSource } from "@notos/debian";
+import { debianModule, debianPackageSource } from "@notos/debian";
 import { assembleRoot, debSources } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
+import { rootfsOptions } from "./options.js";
 import { writeSquashfs, type Compression } from "./squashfs.js";
 
 /** Bump when the same inputs would give a different image. */
@@ -116,8 +117,8 @@ export function rootfsBuilder(options: RootfsOptions = {}) {
 /** The rootfs builder: every layer of the system on top of its packages. */
 export const rootfs = rootfsBuilder();
 
-/** The rootfs module: adds the builder to a system. */
-export const rootfsModule = defineModule({ name: "@notos/rootfs", builders: [rootfs] });
+/** The rootfs module: adds the builder to a system, with the options it reads and the `debian` options of its package source. */
+export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debianModule], options: rootfsOptions, builders: [rootfs] });
 
 /**
  * The compatibility path: one rootfs over the given layers, outside a

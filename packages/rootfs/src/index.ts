@@ -14,6 +14,7 @@ export {
   type RootfsInputs,
   type RootfsOptions,
 } from "./build.js";
+export { rootfsOptions, type RootfsConfig } from "./options.js";
 export { assembleRoot, debSources, type AssembleOptions, type AssembledRoot, type PackageSource } from "./assemble.js";
 export { RootTree, sameEntry, SKELETON, type RootEntry, type RootTreeOptions, type PackageSink, type OriginKind } from "./tree.js";
 export { addSkeleton, SKELETON_DIRS, ROOT_LINKS, ALTERNATIVES } from "./skeleton.js";

@@ -4,11 +4,12 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Store, silentReporter, systemSchema, type BuildContext } from "@notos/core";
-import { buildEtc } from "@notos/etc";
-import { buildRunit } from "@notos/runit";
+import { Store, silentReporter, type BuildContext } from "@notos/core";
+import { buildEtc, etcModule } from "@notos/etc";
+import { buildRunit, runitModule } from "@notos/runit";
 import { buildRootfs, type RootfsArtifact } from "../src/build.js";
 import type { RootManifestEntry } from "../src/manifest.js";
+import { testConfig } from "./system.js";
 import { describe as show, listImage, type Listed } from "./unsquashfs.js";
 
 let work: string;
@@ -18,15 +19,18 @@ let manifest: Map<string, RootManifestEntry>;
 
 beforeAll(async () => {
   work = await fs.mkdtemp(join(tmpdir(), "rootfs-layers-"));
-  const config = systemSchema.parse({
-    environment: { packages: ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"] },
-    users: {
-      root: { uid: 0, group: "root", home: "/root", shell: "/bin/bash", authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm6TEfb2vKkqvYtBpWsqd0wV3VRkESTz3CcD1Ntx4qI test"] },
-      sshd: { uid: 100, group: "nogroup", home: "/run/sshd" },
+  const config = testConfig(
+    {
+      environment: { packages: ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"] },
+      users: {
+        root: { uid: 0, group: "root", home: "/root", shell: "/bin/bash", authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm6TEfb2vKkqvYtBpWsqd0wV3VRkESTz3CcD1Ntx4qI test"] },
+        sshd: { uid: 100, group: "nogroup", home: "/run/sshd" },
+      },
+      groups: { root: { gid: 0 }, shadow: { gid: 42 }, nogroup: { gid: 65534 } },
+      services: { sshd: { run: "exec /usr/sbin/sshd -D -e" } },
     },
-    groups: { root: { gid: 0 }, shadow: { gid: 42 }, nogroup: { gid: 65534 } },
-    services: { sshd: { run: "exec /usr/sbin/sshd -D -e" } },
-  });
+    [etcModule, runitModule],
+  );
   const ctx: BuildContext = { config, store: new Store(join(work, "store")), lockFile: join(work, "notos.lock.json"), reporter: silentReporter };
   const layers = [await buildEtc(ctx), await buildRunit(ctx)];
   artifact = await buildRootfs(ctx, { layers });

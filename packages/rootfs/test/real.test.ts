@@ -4,13 +4,14 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Store, silentReporter, storeKey, systemSchema, writeLayer, type BuildContext, type Layer, type LayerArtifact, type SystemOptions } from "@notos/core";
-import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { Store, optionSlice, silentReporter, storeKey, writeLayer, type BuildContext, type Layer, type LayerArtifact } from "@notos/core";
+import { fetchPackages } from "@notos/debian";
 import { assembleRoot, debSources } from "../src/assemble.js";
-import { buildRootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
+import { buildRootfs, rootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
 import type { RootManifestEntry, SizeReport } from "../src/manifest.js";
 import { writeSquashfs } from "../src/squashfs.js";
 import { dir, file } from "./helpers.js";
+import { testConfig, type TestOptions } from "./system.js";
 import { describe as show, listImage, type Listed } from "./unsquashfs.js";
 
 const PACKAGES = ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"];
@@ -35,8 +36,8 @@ async function layerArtifact(store: Store, layer: Layer): Promise<LayerArtifact>
   return { builder: "test-layer", path: entry.path, digest: entry.digest, cached: entry.cached, layerName: layer.name };
 }
 
-function context(work: string, store: string, options: SystemOptions = {}): BuildContext {
-  const config = systemSchema.parse({ ...options, environment: { packages: PACKAGES, ...options.environment } });
+function context(work: string, store: string, options: TestOptions = {}): BuildContext {
+  const config = testConfig({ ...options, environment: { packages: PACKAGES, ...options.environment } });
   return { config, store: new Store(join(work, store)), lockFile: join(work, "notos.lock.json"), reporter: silentReporter };
 }
 
@@ -146,7 +147,8 @@ describe("a real root from the Debian archive", () => {
     const unprivileged = join(work, "nobody");
     await fs.mkdir(unprivileged, { mode: 0o777 });
     await fs.chmod(unprivileged, 0o777);
-    const packages = await fetchPackages(ctx, systemPackageSets(ctx.config).find((s) => s.name === "rootfs")!);
+    const [set] = rootfs.packageSets(optionSlice(ctx.config, rootfs.reads, rootfs.name));
+    const packages = await fetchPackages(ctx, set!);
     const root = await assembleRoot({ rootfs: ctx.config.rootfs, packages: debSources(packages), layers: [etcLayer, runitLayer] });
     const output = join(unprivileged, "root.squashfs");
     await writeSquashfs(root.entries, output, { compression: "xz", epoch: 0, runAs: NOBODY });

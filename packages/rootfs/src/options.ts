@@ -1,0 +1,53 @@
+// The options of the root file system belong to this package: the rootfs
+// builder is what reads them, and its store key hashes exactly them.
+// `environment.packages` sits in the shared `environment` namespace (whose
+// other options are the etc layer's) because it is how every module adds
+// software to the system; what it means — the root's Debian package set —
+// is decided here.
+import { z } from "zod";
+import type { Compression } from "./squashfs.js";
+
+const COMPRESSIONS = ["xz", "zstd", "gzip"] as const satisfies readonly Compression[];
+const absolutePath = z.string().startsWith("/", "an absolute path");
+
+const packagesSchema = z.array(z.string()).default([]).describe("Debian packages installed in the root (their dependency closure is added).");
+
+const rootfsSchema = z
+  .strictObject({
+    compression: z.enum(COMPRESSIONS).default("xz").describe("squashfs compressor of root.squashfs."),
+    exclude: z
+      .array(z.string())
+      .default([
+        "/usr/share/doc/**",
+        "/usr/share/man/**",
+        "/usr/share/info/**",
+        "/usr/share/locale/**",
+        "/usr/share/lintian/**",
+        // glibc's iconv converters (8 MB): only iconv to legacy charsets needs them.
+        "/usr/lib/*/gconv/**",
+      ])
+      .describe("Glob patterns of package paths left out of the root."),
+    include: z.array(z.string()).default(["/usr/share/doc/*/copyright"]).describe("Glob patterns kept even when `exclude` matches them."),
+    conflicts: z
+      .record(absolutePath, z.string())
+      .default({})
+      .describe("Which package wins a path that several packages ship with different content: path → package name."),
+    recommends: z.boolean().default(false).describe("Follow Recommends when resolving packages."),
+  })
+  .prefault({});
+
+/** The option paths @notos/rootfs declares, with their schemas. */
+export const rootfsOptions = {
+  rootfs: rootfsSchema,
+  "environment.packages": packagesSchema,
+};
+
+declare module "@notos/core" {
+  interface NotosOptions {
+    rootfs: typeof rootfsSchema;
+    "environment.packages": typeof packagesSchema;
+  }
+}
+
+/** The system's `rootfs` options, defaults filled in. */
+export type RootfsConfig = z.output<typeof rootfsSchema>;

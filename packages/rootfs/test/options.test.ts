@@ -1,0 +1,60 @@
+// @notos/rootfs declares the options its builder reads: a system of
+// rootfsModule alone gets exactly them from this package (not core's
+// fallback copies), with descriptions, plus the debian options through
+// debianModule; a bad value is reported at its path with the file that set it.
+import { describe, expect, it } from "vitest";
+import { ConfigError, evalSystem, listOptions, optionSlice, type Module } from "@notos/core";
+import { debianModule } from "@notos/debian";
+import { rootfs, rootfsModule, rootfsOptions } from "../src/index.js";
+import { testConfig } from "./system.js";
+
+const OWNED = ["rootfs", "environment.packages"];
+
+/** The schema the composed system schema has at an option path. */
+function schemaAt(schema: unknown, path: string): unknown {
+  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
+  for (const segment of path.split(".")) {
+    while (!s.shape && s.unwrap) s = s.unwrap() as typeof s;
+    s = s.shape![segment] as typeof s;
+  }
+  return s;
+}
+
+describe("rootfsModule", () => {
+  it("declares exactly the options the rootfs builder reads, and imports debian's", () => {
+    expect(Object.keys(rootfsModule.options ?? {})).toEqual(OWNED);
+    expect(rootfsModule.options).toBe(rootfsOptions);
+    expect([...rootfs.reads].sort()).toEqual([...OWNED].sort());
+    expect(rootfsModule.imports).toEqual([debianModule]);
+    expect(rootfsModule.builders).toEqual([rootfs]);
+    const { schema } = evalSystem({ imports: [rootfsModule] });
+    for (const path of OWNED) expect(schemaAt(schema, path), path).toBe(rootfsOptions[path as keyof typeof rootfsOptions]);
+  });
+
+  it("lists its options with descriptions and defaults", () => {
+    const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
+    const byPath = new Map(listed.map((o) => [o.path, o]));
+    const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.recommends"]);
+    for (const o of own) expect(o.description, o.path).toMatch(/\w/);
+    expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "xz" });
+    expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });
+    expect(byPath.get("environment.packages")).toMatchObject({ type: "list of string", default: [] });
+    expect(byPath.get("debian.suites")?.description).toMatch(/\w/);
+  });
+
+  it("gives the builder its package set from its own options", () => {
+    const config = testConfig({ environment: { packages: ["runit", "bash", "runit"] }, rootfs: { recommends: true } });
+    expect(rootfs.packageSets(optionSlice(config, rootfs.reads, rootfs.name))).toEqual([{ name: "rootfs", roots: ["bash", "runit"], dependencies: "all", recommends: true }]);
+  });
+
+  it("reports a bad value at its path, naming the file that set it", () => {
+    const run = () =>
+      evalSystem({ imports: [rootfsModule], file: "/sys/notos.config.ts", rootfs: { compression: "lz4", conflicts: { "etc/x": "a" } }, environment: { packages: "bash" } } as unknown as Module);
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(/rootfs\.compression: expected one of "xz", "zstd", "gzip", got string "lz4" \(set in .*\/sys\/notos\.config\.ts\)/);
+    expect(run).toThrow(/environment\.packages: expected array, got string "bash"/);
+    // Keys of conflicts are absolute paths.
+    expect(run).toThrow(/rootfs\.conflicts\."etc\/x": /);
+  });
+});
