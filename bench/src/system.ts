@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { createJiti } from "jiti";
 import { createReporter, defineSystem, systemOf, type Artifact, type LoadedSystem, type Module, type Reporter } from "@notos/core";
 import type { BuiltSystem } from "@notos/cli";
+// The standard options' types (users, services, …) come with the standard modules.
+import type {} from "@notos/modules";
 import { testInstrumentation } from "@notos/qemu";
 import { repoRoot } from "./repo.js";
 

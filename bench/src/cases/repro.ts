@@ -91,7 +91,7 @@ async function explain(name: string, a: string, b: string, da: Buffer, db: Buffe
  * wrote; the clone's build had its own store (no NOTOS_STORE), at the default place.
  */
 async function rootfsManifest(clone: string): Promise<string | undefined> {
-  const entry = [...(await readRoots(clone))].find((name) => name.endsWith("-rootfs"));
+  const entry = [...(await readRoots(join(clone, ".notos", "store")))].find((name) => name.endsWith("-rootfs"));
   const file = entry && join(clone, ".notos", "store", entry, "manifest.json");
   return file && existsSync(file) ? file : undefined;
 }

@@ -42,7 +42,7 @@ commands:
   graph [--json | --turbo]  the builders, their inputs and packages; --turbo: the package build
                             tasks turbo's dist task must depend on
   lock [--refresh]          bring notos.lock.json up to date with the builders' package sets
-  gc                        remove store entries no build output refers to
+  gc                        remove store entries no recorded build (of any system sharing the store) used
 
 The configuration is --system FILE, else NOTOS_SYSTEM, else notos.config.ts in the working directory or above.
 `;
@@ -139,7 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
       }
       case "gc": {
         const system = await load();
-        const removed = await collectGarbage(system.storeDir, system.dir);
+        const removed = await collectGarbage(system.storeDir);
         io.stdout(removed.length ? removed.map((r) => `removed ${r}\n`).join("") : "nothing to remove\n");
         return 0;
       }

@@ -11,6 +11,7 @@ import {
   buildGraph,
   distFiles,
   findRepoRoot,
+  hashValue,
   replaceDirectory,
   runGraph,
   sourceDateEpoch,
@@ -86,12 +87,17 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   // Roots first, so a gc running meanwhile cannot take entries the new outputs came from.
   const storeDir = resolve(system.storeDir);
   await writeRoots(
-    system.dir,
-    "dist",
+    system.storeDir,
+    rootsName(system),
     run.realisations.map((r) => r.artifact.path).filter((p) => dirname(resolve(p)) === storeDir).map((p) => basename(p)),
   );
   if (failed) throw failed.reason;
   return { graph, artifacts: new Map(run.realisations.map((r) => [r.builder, r.artifact])), realisations: run.realisations, epoch };
+}
+
+/** The roots file of a system's builds: one per configuration file, beside the store that systems share. */
+export function rootsName(system: Pick<LoadedSystem, "file">): string {
+  return `dist-${basename(dirname(system.file)).replace(/[^A-Za-z0-9._-]/g, "_")}-${hashValue(system.file).slice(0, 8)}`;
 }
 
 /** dist/ of a system: at the repository (or project) root, whichever system is built. */

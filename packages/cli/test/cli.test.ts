@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Store, evalSystem, listOptions, writeRoots } from "@notos/core";
+import { base, qemuGuest } from "@notos/modules";
 import { flatten, runCli } from "../src/commands.js";
 
 async function cli(args: string[], cwd?: string) {
@@ -12,8 +14,12 @@ async function cli(args: string[], cwd?: string) {
   return { code, stdout, stderr };
 }
 
+// The standard system's options, declared by the standard packages' modules.
+const standard = { imports: [base, qemuGuest] };
+const here = fileURLToPath(new URL(".", import.meta.url));
+
 describe("listOptions", () => {
-  const options = listOptions();
+  const options = listOptions(evalSystem(standard).schema);
   const byPath = new Map(options.map((o) => [o.path, o]));
 
   it("lists leaf options, records of submodules and their sub-options, with types and descriptions", () => {
@@ -29,8 +35,10 @@ describe("listOptions", () => {
   });
 
   it("agrees with the defaults that evaluation fills in", () => {
-    const { config } = evalSystem({});
-    const plain = options.filter((o) => o.hasDefault && !o.path.includes("<name>") && !o.path.includes("*"));
+    const { config, definitions } = evalSystem(standard);
+    // Options no module of the standard system sets: what evaluation fills in is their default.
+    const set = [...definitions.keys()];
+    const plain = options.filter((o) => o.hasDefault && !o.path.includes("<name>") && !o.path.includes("*") && !set.some((d) => d === o.path || d.startsWith(`${o.path}.`) || d.startsWith(`${o.path}[`)));
     expect(plain.length).toBeGreaterThan(30);
     for (const o of plain) {
       const value = o.path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], config);
@@ -42,10 +50,12 @@ describe("listOptions", () => {
 describe("notos CLI", () => {
   let root: string;
   beforeEach(() => {
-    root = realpathSync(mkdtempSync(join(tmpdir(), "notos-cli-")));
+    // Inside the package, so the configuration resolves @notos/modules as a user's would.
+    root = realpathSync(mkdtempSync(join(here, ".work-")));
     vi.stubEnv("NOTOS_SYSTEM", "");
-    vi.stubEnv("NOTOS_STORE", "");
-    writeFileSync(join(root, "notos.config.ts"), `export default { services: { web: { run: "exec nginx" } }, qemu: { memory: 1024 } };\n`);
+    // A store of the test's own: gc must never see the repository's.
+    vi.stubEnv("NOTOS_STORE", join(root, ".notos", "store"));
+    writeFileSync(join(root, "notos.config.ts"), `import { base, qemuGuest } from "@notos/modules";\nexport default { imports: [base, qemuGuest], services: { web: { run: "exec nginx" } }, qemu: { memory: 1024 } };\n`);
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -57,7 +67,7 @@ describe("notos CLI", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("services.<name>.run\n  type: string\n  required\n");
     const json = await cli(["options", "--json"], root);
-    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(listOptions())));
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(listOptions(evalSystem(standard).schema))));
   });
 
   it("eval prints the evaluated configuration", async () => {
@@ -65,12 +75,13 @@ describe("notos CLI", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('services.web.run = "exec nginx"\n');
     expect(text.stdout).toContain("qemu.memory = 1024\n");
-    expect(text.stdout).toContain("users = {}\n");
+    expect(text.stdout).toContain("rootfs.conflicts = {}\n");
     const json = JSON.parse((await cli(["eval", "--json"], root)).stdout);
     expect(json.services.web).toEqual({ enable: true, run: "exec nginx", log: false, env: {}, after: [] });
     mkdirSync(join(root, "systems"));
-    writeFileSync(join(root, "systems", "x.ts"), `export default { qemu: { memory: 64 } };\n`);
-    expect((await cli(["eval", "--system", "systems/x.ts"], root)).stdout).toContain("qemu.memory = 64\n");
+    writeFileSync(join(root, "systems", "x.ts"), `import { qemuGuest } from "@notos/modules";\nexport default { imports: [qemuGuest], qemu: { memory: 64 } };\n`);
+    const other = await cli(["eval", "--system", "systems/x.ts"], root);
+    expect(other.stdout, other.stderr).toContain("qemu.memory = 64\n");
   });
 
   it("gc removes entries no roots file lists and leftover temporary directories", async () => {
@@ -78,7 +89,7 @@ describe("notos CLI", () => {
     const live = await store.put("etc", "aaaa", async (d) => writeFileSync(join(d, "f"), "live"));
     await store.put("etc", "bbbb", async (d) => writeFileSync(join(d, "f"), "dead"));
     mkdirSync(join(store.dir, ".tmp-cccc-kernel-123456"));
-    await writeRoots(root, "etc", ["aaaa-etc"]);
+    await writeRoots(store.dir, "etc", ["aaaa-etc"]);
     const first = await cli(["gc"], root);
     expect(first).toEqual({ code: 0, stdout: "removed .tmp-cccc-kernel-123456\nremoved bbbb-etc\n", stderr: "" });
     expect(readdirSync(store.dir)).toEqual(["aaaa-etc"]);
@@ -89,7 +100,7 @@ describe("notos CLI", () => {
   it("reports usage errors and configuration errors with status 1", async () => {
     expect(await cli(["frobnicate"])).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown command "frobnicate"') });
     expect(await cli(["eval", "--jsno"], root)).toMatchObject({ code: 1, stderr: expect.stringContaining("Unknown option '--jsno'") });
-    writeFileSync(join(root, "notos.config.ts"), `export default { qemu: { memroy: 1 } };\n`);
+    writeFileSync(join(root, "notos.config.ts"), `import { qemuGuest } from "@notos/modules";\nexport default { imports: [qemuGuest], qemu: { memroy: 1 } };\n`);
     const bad = await cli(["eval"], root);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('qemu.memroy: unknown option; did you mean "memory"?');

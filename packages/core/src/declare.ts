@@ -24,6 +24,8 @@ import { NotosError, displayFile } from "./errors.js";
 export interface NotosOptions {}
 
 type Nest<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: Nest<Rest, V> } : { [K in P]: V };
+// What modules write: every declared option may be left out.
+type NestOptional<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]?: NestOptional<Rest, V> } : { [K in P]?: V };
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type Registered = keyof NotosOptions & string;
 
@@ -33,7 +35,7 @@ export type DeclaredConfig = UnionToIntersection<
 >;
 /** What modules may write for the declared options. */
 export type DeclaredInput = UnionToIntersection<
-  { [P in Registered]: NotosOptions[P] extends z.ZodType ? Nest<P, z.input<NotosOptions[P]>> : never }[Registered]
+  { [P in Registered]: NotosOptions[P] extends z.ZodType ? NestOptional<P, z.input<NotosOptions[P]>> : never }[Registered]
 >;
 
 /** Option path → schema, as a module carries it. */

@@ -10,7 +10,7 @@ import { composeSchema, type FoundDeclaration } from "./declare.js";
 import { isConfigFunction, isOverride, mkOverride, moduleOptions, type Module, type ModuleArguments, type ModuleDefinition } from "./module.js";
 import { formatPath, type PathSegment } from "./path.js";
 import { canonicalJson } from "./store.js";
-import { fallbackDeclarations, ownDeclarations, type SystemConfig } from "./schema.js";
+import { ownDeclarations, type SystemConfig } from "./schema.js";
 import { closest } from "./suggest.js";
 import { isModulePath, knownKeys, schemaAt } from "./zod-walk.js";
 
@@ -43,17 +43,10 @@ export interface CollectedModule {
 /** Thrown by the configuration a module function sees before there is one (the first round of evaluation). */
 class NotYetEvaluated extends Error {}
 
-const pendingConfig: SystemConfig = new Proxy({} as SystemConfig, {
-  get() {
-    throw new NotYetEvaluated();
-  },
-  has() {
-    throw new NotYetEvaluated();
-  },
-  ownKeys() {
-    throw new NotYetEvaluated();
-  },
-});
+const notYet = (): never => {
+  throw new NotYetEvaluated();
+};
+const pendingConfig: SystemConfig = new Proxy({} as SystemConfig, { get: notYet, has: notYet, ownKeys: notYet, getOwnPropertyDescriptor: notYet });
 
 /**
  * Every module reachable from `root`, imports before their importer, each
@@ -160,12 +153,11 @@ interface Round {
 
 function usesConfig(root: Module, options: EvalOptions): boolean {
   let found = false;
-  const probe = new Proxy({} as SystemConfig, {
-    get() {
-      found = true;
-      throw new NotYetEvaluated();
-    },
-  });
+  const read = (): never => {
+    found = true;
+    throw new NotYetEvaluated();
+  };
+  const probe = new Proxy({} as SystemConfig, { get: read, has: read, ownKeys: read, getOwnPropertyDescriptor: read });
   try {
     collectModules(root, options, probe);
   } catch {
@@ -182,8 +174,6 @@ function evalRound(modules: CollectedModule[]): Round {
     for (const [path, schema] of Object.entries(m.definition.options ?? {})) declarations.push({ path, schema, file: m.label });
     for (const b of m.definition.builders ?? []) if (!builders.includes(b)) builders.push(b);
   }
-  const declared = new Set(declarations.map((d) => d.path));
-  declarations.push(...fallbackDeclarations.filter((d) => !declared.has(d.path)));
   const schema = composeSchema(declarations);
   const defs: Definition[] = modules.map((m) => ({
     file: m.label,

@@ -1,7 +1,9 @@
-// GC roots: each task records the store entries its outputs came from in
-// `<system dir>/.notos/roots/<task>.json`; `notos gc` keeps exactly those.
+// GC roots: each build records the store entries its outputs came from in
+// `roots/<name>.json` beside the store; `notos gc` keeps exactly those. The
+// roots live with the store, not with a system, because systems share the
+// store: a gc for one system must not take what another system's build uses.
 import { promises as fs } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import { NotosError } from "./errors.js";
 import { Store } from "./store.js";
@@ -12,21 +14,22 @@ export interface RootsFile {
   entries: string[];
 }
 
-export function rootsDir(systemDir: string): string {
-  return join(systemDir, ".notos", "roots");
+/** `roots/` beside the store directory. */
+export function rootsDir(storeDir: string): string {
+  return join(dirname(storeDir), "roots");
 }
 
-export async function writeRoots(systemDir: string, task: string, entries: readonly string[]): Promise<string> {
+export async function writeRoots(storeDir: string, task: string, entries: readonly string[]): Promise<string> {
   if (!/^[A-Za-z0-9@._-]+$/.test(task)) throw new NotosError(`Invalid task name ${JSON.stringify(task)} for a roots file.`, { code: "TASK_INVALID" });
-  const file = join(rootsDir(systemDir), `${task}.json`);
+  const file = join(rootsDir(storeDir), `${task}.json`);
   const body: RootsFile = { task, entries: [...new Set(entries)].sort() };
   await writeFileAtomic(file, JSON.stringify(body, null, 2) + "\n");
   return file;
 }
 
-/** Every entry name listed by any roots file of the system. */
-export async function readRoots(systemDir: string): Promise<Set<string>> {
-  const dir = rootsDir(systemDir);
+/** Every entry name listed by any roots file of the store. */
+export async function readRoots(storeDir: string): Promise<Set<string>> {
+  const dir = rootsDir(storeDir);
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -52,6 +55,6 @@ export async function readRoots(systemDir: string): Promise<Set<string>> {
 }
 
 /** Remove store entries that no roots file lists, and leftover temporary directories. */
-export async function collectGarbage(storeDir: string, systemDir: string): Promise<string[]> {
-  return new Store(storeDir).gc(await readRoots(systemDir));
+export async function collectGarbage(storeDir: string): Promise<string[]> {
+  return new Store(storeDir).gc(await readRoots(storeDir));
 }

@@ -15,7 +15,6 @@ import {
   defineLayer,
   defineModule,
   distFiles,
-  evalSystem,
   layers,
   mkForce,
   optionSlice,
@@ -26,6 +25,7 @@ import {
   type Module,
   type PackageSource,
 } from "../src/index.js";
+import { evalSystem } from "./with-standard.js";
 
 declare module "../src/declare.js" {
   interface NotosOptions {
@@ -100,6 +100,11 @@ describe("module functions of the configuration", () => {
     expect(on.config.environment.etc.role?.text).toBe("serves box\n");
     const off = evalSystem({ imports: [conditional], system: { name: "db" } });
     expect(off.config.environment.etc.role).toBeUndefined();
+  });
+
+  it("may ask whether an option is declared at all", () => {
+    const forward = defineModule(({ config }) => ("qemu" in config ? { qemu: { memory: 1024 } } : {}));
+    expect(evalSystem({ imports: [forward] }).config.qemu.memory).toBe(1024);
   });
 
   it("name their file in errors", () => {

@@ -1,5 +1,6 @@
 // The built package, as other packages use it.
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,8 +23,10 @@ describe("built package", () => {
     const caller = join(dir, "caller.mjs");
     writeFileSync(
       caller,
-      `import { defineModule, defineSystem, evalSystem, mkForce } from ${JSON.stringify(pathToFileURL(join(dist, "index.js")).href)};
-const web = defineModule({ networking: { hostname: mkForce("web") }, environment: { etc: { motd: { source: "motd" } } } });
+      `import { defineModule, defineSystem, evalSystem, mkForce, modulePath } from ${JSON.stringify(pathToFileURL(join(dist, "index.js")).href)};
+import { z } from ${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve("zod")).href)};
+const declarations = defineModule({ options: { "networking.hostname": z.string().default("notos"), "environment.etc.motd.source": modulePath().optional() } });
+const web = defineModule({ imports: [declarations], networking: { hostname: mkForce("web") }, environment: { etc: { motd: { source: "motd" } } } });
 const root = defineSystem({ imports: [web], networking: { hostname: "plain" } });
 const { config } = evalSystem(root);
 console.log(JSON.stringify({ web: web.file, root: root.file, hostname: config.networking.hostname, source: config.environment.etc.motd.source }));

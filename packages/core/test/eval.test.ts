@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/errors.js";
-import { collectModules, evalSystem } from "../src/eval.js";
+import { collectModules } from "../src/eval.js";
+import { evalSystem } from "./with-standard.js";
 import { defineModule, defineSystem, mkDefault, mkForce, type Module } from "../src/module.js";
 
 const here = resolve("test/eval.test.ts");

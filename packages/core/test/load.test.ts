@@ -8,6 +8,8 @@ import { loadSystem } from "../src/load.js";
 
 // The configuration files import core from source, through jiti, as a user's would import the package.
 const coreEntry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+// Core declares no builder's options: the configurations below import the standard ones as a module.
+const standardEntry = fileURLToPath(new URL("./fixtures/standard-options.ts", import.meta.url));
 
 let root: string;
 beforeEach(() => {
@@ -43,9 +45,10 @@ export default defineModule({
   return write(
     "notos.config.ts",
     `import { defineSystem } from ${JSON.stringify(coreEntry)};
+import { standardOptions } from ${JSON.stringify(standardEntry)};
 import web from "./modules/web";
 export default defineSystem({
-  imports: [web],
+  imports: [standardOptions, web],
   environment: { packages: ["bash"], etc: { motd: { source: "motd" } } },
 });
 `,
@@ -76,7 +79,7 @@ describe("loadSystem", () => {
   it("takes NOTOS_SYSTEM relative to the repository root when the working directory lacks it", async () => {
     writeSystem();
     write("turbo.json", "{}");
-    const other = write("systems/build.ts", `export default { imports: [], qemu: { memory: 2048 } };\n`);
+    const other = write("systems/build.ts", `import { standardOptions } from ${JSON.stringify(standardEntry)};\nexport default { imports: [standardOptions], qemu: { memory: 2048 } };\n`);
     mkdirSync(join(root, "packages", "kernel"), { recursive: true });
     vi.stubEnv("NOTOS_SYSTEM", "systems/build.ts");
     const system = await loadSystem({ cwd: join(root, "packages", "kernel") });
@@ -122,7 +125,7 @@ describe("loadSystem", () => {
     write("modules/bad.ts", `export default { file: __filename, services: { nginx: { run: 1 } } };\n`);
     write(
       "notos.config.ts",
-      `import { defineSystem } from ${JSON.stringify(coreEntry)};\nimport bad from "./modules/bad";\nexport default defineSystem({ imports: [bad] });\n`,
+      `import { defineSystem } from ${JSON.stringify(coreEntry)};\nimport { standardOptions } from ${JSON.stringify(standardEntry)};\nimport bad from "./modules/bad";\nexport default defineSystem({ imports: [standardOptions, bad] });\n`,
     );
     const error = (await loadSystem({ cwd: root }).catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);

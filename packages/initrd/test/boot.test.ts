@@ -1,9 +1,10 @@
 // Real boots: the Debian kernel and our initrd under QEMU (TCG).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fetchPackages, systemPackageSets } from "@notos/debian";
+import { optionSlice } from "@notos/core";
+import { fetchPackages } from "@notos/debian";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, busyboxFromDeb, kernelCommandLine, type Compression, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, busyboxFromDeb, initrd as initrdBuilder, kernelCommandLine, type Compression, type InitrdArtifact } from "../src/index.js";
 import { bootOptions, testContext } from "./context.js";
 import { boot, bootAndType, printkTime } from "./qemu.js";
 import { makeTestRoot, STAGE2_MARKER } from "./rootfs.js";
@@ -16,7 +17,7 @@ let root: string;
 beforeAll(async () => {
   kernel = await buildKernel(ctx);
   initrd = await buildInitrd(ctx, { kernel });
-  const set = systemPackageSets(ctx.config).find((s) => s.name === "initrd")!;
+  const set = initrdBuilder.packageSets(optionSlice(ctx.config, initrdBuilder.reads)).find((s) => s.name === "initrd")!;
   const [pkg] = await fetchPackages(ctx, set);
   root = await makeTestRoot((await busyboxFromDeb(pkg!.file, pkg!.name)).binary, ctx.config.boot.stage2Init);
 }, 600_000);

@@ -1,6 +1,7 @@
 // nginx: a web server on ports 80 and 443 with a self-signed certificate made
 // at first boot, serving a page that names the system.
 import { NotosError, mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
+import { whenQemu } from "./forwards.js";
 
 export interface NginxOptions {
   /** HTTP port in the guest (default 80; QEMU forwards host 9080). */
@@ -120,11 +121,11 @@ fi`,
         finish: "pkill -KILL -x nginx || true",
       },
     },
-    qemu: {
-      forwards: [
+    imports: [
+      whenQemu([
         { host: 9080, guest: httpPort },
         { host: 9443, guest: httpsPort },
-      ],
-    },
+      ]),
+    ],
   });
 }

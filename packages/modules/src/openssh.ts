@@ -1,6 +1,7 @@
 // openssh: sshd under runit, keys from the configuration, a host key made at
 // first boot.
 import { NotosError, mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
+import { whenQemu } from "./forwards.js";
 
 export interface OpensshOptions {
   /** The port sshd listens on in the guest (default 22); QEMU forwards host port 2222 to it. */
@@ -69,6 +70,7 @@ fi`,
     services: {
       sshd: { run: "exec /usr/sbin/sshd -D -e" },
     },
-    qemu: { forwards: [{ host: 2222, guest: port }] },
+    // Host 2222 → the guest's sshd, when the system runs under QEMU (qemuGuest declares the qemu options).
+    imports: [whenQemu([{ host: 2222, guest: port }])],
   });
 }

@@ -1,5 +1,6 @@
 // qemuGuest: a system that boots under QEMU with virtio devices.
 import { defineModule, type ModuleDefinition } from "@notos/core";
+import { initrdModule } from "@notos/initrd";
 import { runvmModule } from "@notos/qemu";
 
 /**
@@ -26,8 +27,8 @@ export const qemuInitrdModules = [
 
 export const qemuGuest: ModuleDefinition = defineModule({
   name: "qemuGuest",
-  // dist/runvm, the launcher.
-  imports: [runvmModule],
+  // dist/runvm, the launcher; the kernel and initrd whose options this module sets.
+  imports: [runvmModule, initrdModule],
   boot: {
     initrd: { kernelModules: qemuInitrdModules },
     // The serial port is the console runvm shows and the boot tests read.

@@ -113,7 +113,7 @@ describe("overriding and options", () => {
   it("lets a user replace the QEMU network defaults and sshd_config", () => {
     const { config, etc } = build(
       defineSystem({
-        imports: [base, openssh({ port: 2200, passwordAuthentication: true })],
+        imports: [base, qemuGuest, openssh({ port: 2200, passwordAuthentication: true })],
         networking: { interfaces: { eth0: { dhcp: true } }, nameservers: ["1.1.1.1"] },
         users: { root: { shell: "/bin/sh" } },
       }),
@@ -125,6 +125,8 @@ describe("overriding and options", () => {
     expect(text(find(etc, "/etc/ssh/sshd_config"))).toContain("Port 2200\n");
     expect(text(find(etc, "/etc/ssh/sshd_config"))).toContain("PasswordAuthentication yes\n");
 
+    // Without qemuGuest there are no qemu options, and openssh sets no forward.
+    expect("qemu" in build(defineSystem({ imports: [base, openssh()] })).config).toBe(false);
     const custom = build(defineSystem({ imports: [base, openssh()], environment: { etc: { "ssh/sshd_config": { text: "Port 22\n" } } } }));
     expect(text(find(custom.etc, "/etc/ssh/sshd_config"))).toBe("Port 22\n");
     const forced = build(defineSystem({ imports: [base, openssh()], users: { sshd: { uid: mkForce(150) } } }));

@@ -2,7 +2,7 @@
 // supervised by runit (restarted if it dies). Import this module into a
 // system that a Machine should drive; never into a production image: it is
 // an unauthenticated root shell for whoever holds QEMU's chardev.
-import { defineModule } from "@notos/core";
+import { defineModule, type ModuleDefinition } from "@notos/core";
 
 /**
  * The run script of the test shell. The terminal goes raw and silent: no
@@ -19,10 +19,15 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb PS1= PS2=
 cd /
 exec /bin/sh +i`;
 
-export const testInstrumentation = defineModule({
+// It sets options of the kernel, rootfs and runit packages, which this package
+// does not depend on (it drives any system); evaluation checks the values
+// against those packages' declarations in the system that imports it.
+const instrumentation: Record<string, unknown> = {
   name: "testInstrumentation",
   boot: { initrd: { kernelModules: ["virtio_console"] } },
   // sh and stty, whatever else the system leaves out.
   environment: { packages: ["dash", "coreutils"] },
   services: { "test-shell": { run: TEST_SHELL_RUN } },
-});
+};
+
+export const testInstrumentation = defineModule(instrumentation as ModuleDefinition);
