@@ -18,7 +18,7 @@ export { verifyInRelease, parseRelease, fetchRelease, type Release, type IndexFi
 export { loadIndex, loadSuite, checkHash, packagesFile, type IndexOptions } from "./archive.js";
 export { PackageIndex, parsePackages, type PackageRecord, type Provider } from "./records.js";
 export { resolve, closeMatches, DEFAULT_AVOID, type ResolveOptions } from "./resolver.js";
-export { systemPackageSets, setDefinition, type PackageSet, type SetDefinition, type StandardSetOptions } from "./sets.js";
+export { setDefinition, type PackageSet, type SetDefinition } from "./sets.js";
 export {
   LOCKFILE_VERSION,
   parseLock,

@@ -8,7 +8,7 @@ import { parseLock, serializeLock, withSet, lockedSet, type LockedArchive } from
 import { debianModule } from "../src/module.js";
 import type { DebianOptions } from "../src/options.js";
 import { lockSystem } from "../src/packages.js";
-import { systemPackageSets, type PackageSet } from "../src/sets.js";
+import type { PackageSet } from "../src/sets.js";
 import { DebianError } from "../src/errors.js";
 
 function pkg(name: string, version: string, extra: Partial<PackageRecord> = {}): PackageRecord {
@@ -25,9 +25,12 @@ async function context(debian: Partial<DebianOptions> = {}): Promise<BuildContex
   return { config: config(debian), store: new Store(join(dir, "store")), lockFile: join(dir, "notos.lock.json"), reporter: silentReporter };
 }
 
-/** The three sets of a standard system with these packages in the root. */
-const sets = (packages: string[]): PackageSet[] =>
-  systemPackageSets({ environment: { packages }, rootfs: { recommends: false }, boot: { kernel: { package: "linux-image-cloud-amd64" }, initrd: { busyboxPackage: "busybox-static" } } });
+/** The three sets of a standard system, as the rootfs, kernel and initrd builders declare them, with these packages in the root. */
+const sets = (packages: string[]): PackageSet[] => [
+  { name: "rootfs", roots: packages, dependencies: "all", recommends: false },
+  { name: "kernel", roots: ["linux-image-cloud-amd64"], dependencies: { only: "^linux-image-" } },
+  { name: "initrd", roots: ["busybox-static"], dependencies: "none" },
+];
 
 const index = (libVersion: string, kernel = "6.1.90-1"): PackageIndex =>
   new PackageIndex(
@@ -62,15 +65,6 @@ describe("lock file", () => {
   test("a damaged lock file is a clear error", () => {
     expect(() => parseLock("<<<<<<< HEAD\n")).toThrow(DebianError);
     expect(() => parseLock('{"lockfileVersion": 99}')).toThrow(/not a notos lock file/);
-  });
-
-  test("systemPackageSets: rootfs, kernel (metapackage → image), initrd (busybox alone)", () => {
-    const standard = systemPackageSets({ environment: { packages: ["bash", "bash"] }, rootfs: { recommends: true }, boot: { kernel: { package: "linux-image-cloud-amd64" }, initrd: { busyboxPackage: "busybox-static" } } });
-    expect(standard).toEqual([
-      { name: "rootfs", roots: ["bash"], dependencies: "all", recommends: true },
-      { name: "kernel", roots: ["linux-image-cloud-amd64"], dependencies: { only: "^linux-image-" } },
-      { name: "initrd", roots: ["busybox-static"], dependencies: "none" },
-    ]);
   });
 
   test("lockSystem re-resolves only the set whose definition changed; the others keep their versions", async () => {
