@@ -8,8 +8,6 @@ import { defineLayer, defineModule } from "@notos/core";
 import { etcLayer } from "./layer.js";
 import { ETC_READS, etcOptions, type EtcOptions } from "./options.js";
 
-/** Bump when the layer changes for the same configuration. */
-export const ETC_BUILDER_VERSION = "1";
 
 type Sources = Map<string, Uint8Array | Error>;
 
@@ -33,7 +31,8 @@ const hashed = new WeakMap<EtcOptions, Sources>();
 
 export const etc = defineLayer({
   name: "etc",
-  version: ETC_BUILDER_VERSION,
+  // Bump when the layer changes for the same configuration (2: /etc/profile leaves safe words unquoted).
+  version: "2",
   description: "The /etc layer: accounts, host name, os-release, profile and environment.etc.",
   reads: ETC_READS,
   async fingerprint(options) {

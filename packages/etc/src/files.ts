@@ -1,7 +1,7 @@
 // The entries of `environment.etc`: text, a copied host file, or a symlink.
 import { readFileSync } from "node:fs";
-import type { PathSegment, TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { IssueCollector, PathSegment } from "@notos/core/graph";
+import type { TreeEntry } from "@notos/core/tree";
 import { parseMode } from "./mode.js";
 import type { EtcEntry } from "./options.js";
 import { file, symlink } from "./tree.js";

@@ -1,17 +1,10 @@
+// @notos/etc: the /etc layer of a notos system — the `etc` builder, the
+// module that adds it with the options it owns, and the layer as data.
+export { etc, etcModule } from "./builder.js";
 export { etcLayer, type EtcLayerOptions } from "./layer.js";
-export { etc, etcModule, ETC_BUILDER_VERSION } from "./builder.js";
+export { buildEtc, type BuildEtcOptions } from "./build.js";
 export {
-  ETC_READS,
   etcOptions,
-  etcEntrySchema,
-  etcFilesSchema,
-  variablesSchema,
-  userSchema,
-  usersSchema,
-  groupSchema,
-  groupsSchema,
-  interfaceSchema,
-  networkingSchema,
   type EtcOptions,
   type EtcEntry,
   type User,
@@ -21,8 +14,4 @@ export {
   type NetworkInterface,
   type Networking,
 } from "./options.js";
-export { buildEtc, etcConfigSlice, type BuildEtcOptions } from "./build.js";
-export { sshKeyProblem } from "./sshKeys.js";
-export { etcPathProblem, type ReadSource } from "./files.js";
 export { AUTHORIZED_KEYS_DIR } from "./users.js";
-export type { Definitions } from "@notos/core";

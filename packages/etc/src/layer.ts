@@ -1,8 +1,8 @@
 // The etc layer as data: a pure function of its slice of the configuration
 // (and of the bytes of `source` files, which the caller may supply).
-import type { Layer, TreeEntry } from "@notos/core";
+import { IssueCollector, type Definitions } from "@notos/core/graph";
+import type { Layer, TreeEntry } from "@notos/core/tree";
 import { etcFileEntry, readHostFile, type ReadSource } from "./files.js";
-import { IssueCollector, type Definitions } from "@notos/core";
 import { networkEntries, validateNetworking } from "./network.js";
 import type { EtcOptions } from "./options.js";
 import { nsswitch, osRelease, profile, shells, validateVariables } from "./system.js";

@@ -1,6 +1,6 @@
 // /etc/hostname, /etc/hosts and /etc/resolv.conf from `networking`.
-import type { TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { IssueCollector } from "@notos/core/graph";
+import type { TreeEntry } from "@notos/core/tree";
 import type { Networking } from "./options.js";
 import { file } from "./tree.js";
 

@@ -5,8 +5,7 @@
 // in one place too: the builder declares them (so its store key hashes
 // exactly them) and every function here is typed by the slice they give,
 // so reading anything else fails to compile instead of escaping the key.
-import type { OptionSlice } from "@notos/core";
-import { modulePath } from "@notos/core";
+import { modulePath, type OptionSlice } from "@notos/core";
 import { z } from "zod";
 
 const octalMode = z

@@ -1,8 +1,10 @@
 // The small fixed files every Debian system has, which base-files, libc-bin
 // and the shells' maintainer scripts would have written: os-release, profile,
 // nsswitch.conf, shells.
-import type { SystemConfig, TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { SystemConfig } from "@notos/core";
+import type { IssueCollector } from "@notos/core/graph";
+import { shellQuote } from "@notos/core/text";
+import type { TreeEntry } from "@notos/core/tree";
 import type { Users } from "./options.js";
 import { file } from "./tree.js";
 
@@ -34,11 +36,7 @@ export function validateVariables(variables: Record<string, string>, issues: Iss
   }
 }
 
-/** A literal shell word: values are exported exactly as written, with no expansion. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
+// shellQuote leaves nothing for sh to expand: each value is exported exactly as written.
 export function profile(variables: Record<string, string>): TreeEntry {
   const exports = Object.keys(variables)
     .sort()

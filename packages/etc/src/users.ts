@@ -1,7 +1,7 @@
 // /etc/passwd, group, shadow and gshadow from `users` and `groups`: what
 // base-passwd and adduser would have written had maintainer scripts run.
-import type { PathSegment, TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { IssueCollector, PathSegment } from "@notos/core/graph";
+import type { TreeEntry } from "@notos/core/tree";
 import type { Groups, Users } from "./options.js";
 import { sshKeyProblem } from "./sshKeys.js";
 import { dir, file } from "./tree.js";

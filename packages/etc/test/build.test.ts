@@ -3,7 +3,10 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, Store, readLayer, serializeLayer, silentReporter, type BuildContext } from "@notos/core";
+import { ConfigError, type BuildContext } from "@notos/core";
+import { silentReporter } from "@notos/core/progress";
+import { Store } from "@notos/core/store";
+import { readLayer, serializeLayer } from "@notos/core/tree";
 import { buildEtc, etcLayer } from "../src/index.js";
 import { configOf, type TestOptions } from "./system.js";
 

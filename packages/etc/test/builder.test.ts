@@ -5,21 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  Store,
-  buildGraph,
-  defineModule,
-  evalSystem,
-  readLayer,
-  realise,
-  runGraph,
-  serializeLayer,
-  silentReporter,
-  type Module,
-  type PackageSource,
-} from "@notos/core";
-import { ETC_READS, etc, etcLayer, etcModule } from "../src/index.js";
+import { ConfigError, defineModule, evalSystem, realise, type Module, type PackageSource } from "@notos/core";
+import { buildGraph, runGraph } from "@notos/core/graph";
+import { silentReporter } from "@notos/core/progress";
+import { Store } from "@notos/core/store";
+import { readLayer, serializeLayer } from "@notos/core/tree";
+import { etc, etcLayer, etcModule } from "../src/index.js";
+import { ETC_READS } from "../src/options.js";
 import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
 
 const dirs: string[] = [];

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineModule, serializeLayer, type SystemConfig, type TreeEntry } from "@notos/core";
+import { ConfigError, defineModule, type SystemConfig } from "@notos/core";
+import { serializeLayer, type TreeEntry } from "@notos/core/tree";
 import { etcLayer } from "../src/index.js";
 import { ED25519, RSA } from "./keys.js";
 import { configOf, evaluate, type TestOptions } from "./system.js";
@@ -184,6 +185,8 @@ describe("system files", () => {
   it("writes a profile that is valid shell and exports the variables literally", () => {
     const profile = text(find(entries, "/etc/profile"));
     execFileSync("sh", ["-n"], { input: profile });
+    // Core's one quoting rule: a safe word stays bare, anything else goes in single quotes.
+    expect(profile).toContain("export EDITOR=vi\nexport GREETING='it'\\''s $HOME'\n");
     const file = join(mkdtempSync(join(tmpdir(), "notos-etc-")), "profile");
     writeFileSync(file, profile);
     const out = execFileSync("sh", ["-c", `. "$1"; printf '%s|%s|%s' "$EDITOR" "$GREETING" "$PATH"`, "sh", file], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });

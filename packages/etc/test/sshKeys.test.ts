@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sshKeyProblem } from "../src/index.js";
+import { sshKeyProblem } from "../src/sshKeys.js";
 import { ECDSA, ED25519, RSA } from "./keys.js";
 
 describe("sshKeyProblem", () => {
