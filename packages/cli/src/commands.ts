@@ -35,6 +35,7 @@ export const USAGE = `usage: notos <command> [--system FILE] [options]
 commands:
   dist [--out DIR]          build every builder of the system and write dist/ (at the repository root)
   build <builder>...        build these builders (and what they need) into the store
+  path <builder>            print the store entry of a builder's output (building it if needed)
   options [--json]          list every option of the system with its type, default and description
   schema                    print a JSON Schema of the system's options (for editors and CI)
   why [<builder>...]        what would rebuild now, and what changed since the last build
@@ -93,6 +94,13 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
         const built = await buildSystem(system, { reporter: reporter(), only: positionals });
         summary(io, built.realisations, started);
         for (const name of positionals) io.stdout(`${name}: ${built.artifacts.get(name)!.path}\n`);
+        return 0;
+      }
+      case "path": {
+        if (positionals.length !== 1) throw new NotosError("`notos path` takes one builder name.", { code: "USAGE", hint: "e.g. `notos path kernel`; `notos graph` lists the builders." });
+        const system = await load();
+        const built = await buildSystem(system, { reporter: createReporter({ level: "warn", sink: (e) => io.stderr(formatPlain(e)) }), only: positionals });
+        io.stdout(`${built.artifacts.get(positionals[0]!)!.path}\n`);
         return 0;
       }
       case "options": {

@@ -88,7 +88,8 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   const storeDir = resolve(system.storeDir);
   await writeRoots(
     system.storeDir,
-    rootsName(system),
+    // A partial build (`notos build`, `notos path`) keeps its own roots, so it never drops what the last dist used.
+    options.only ? `${rootsName(system)}-partial` : rootsName(system),
     run.realisations.map((r) => r.artifact.path).filter((p) => dirname(resolve(p)) === storeDir).map((p) => basename(p)),
   );
   if (failed) throw failed.reason;

@@ -81,6 +81,8 @@ describe("notos on a system of small builders", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^host: .*store\/[0-9a-f]{32}-host$/m);
     expect((await cli(["build", "nothing"])).stderr).toContain('This system has no builder named "nothing"');
+    const path = await cli(["path", "host"]);
+    expect(path.stdout).toMatch(/^\/.*store\/[0-9a-f]{32}-host\n$/);
   });
 
   it("schema accepts the evaluated configuration and refuses a broken one", async () => {
