@@ -1,3 +1,9 @@
-import { packageBuild } from "../../tsup.shared.ts";
+import { defineConfig, type Options } from "tsup";
 
-export default packageBuild({ withCli: false });
+// The main entry and the scripts subpath (see package.json "exports").
+const entry = {
+  index: "src/index.ts",
+  scripts: "src/public/scripts.ts",
+};
+
+export default defineConfig({ entry, format: ["esm"], dts: { entry }, clean: true, sourcemap: true, target: "node20" }) as Options;

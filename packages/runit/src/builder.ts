@@ -6,12 +6,10 @@ import { etcModule } from "@notos/etc";
 import { runitLayer } from "./layer.js";
 import { RUNIT_READS, runitOptions } from "./options.js";
 
-/** Bump when the layer changes for the same configuration. */
-export const RUNIT_BUILDER_VERSION = "2";
-
 export const runit = defineLayer({
   name: "runit",
-  version: RUNIT_BUILDER_VERSION,
+  // Bump when the layer changes for the same configuration.
+  version: "2",
   description: "The runit layer: stages 1-3, services, poweroff/reboot/halt and the stage-2 init.",
   reads: RUNIT_READS,
   build({ options, definitions, reporter }) {

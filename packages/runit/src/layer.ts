@@ -1,7 +1,7 @@
 // The runit layer as data: a pure function of its slice of the configuration.
-import type { Layer } from "@notos/core";
+import { IssueCollector, type Definitions } from "@notos/core/graph";
+import type { Layer } from "@notos/core/tree";
 import { stage2InitScript } from "./init.js";
-import { IssueCollector, type Definitions } from "@notos/core";
 import type { RunitOptions } from "./options.js";
 import type { RunitPaths } from "./paths.js";
 import { serviceEntries, validateServices } from "./services.js";

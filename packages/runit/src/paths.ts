@@ -6,7 +6,7 @@
 // since PID 1 must not be redirectable. Tests pass their own values to the
 // generator, and can then check from the text alone that a script reaches
 // nothing else before running it on the host.
-import { shellQuote } from "./shell.js";
+import { shellQuote } from "@notos/core/text";
 
 export interface RunitPaths {
   /** Mount point of the proc file system. */

@@ -1,9 +1,10 @@
 // runit service directories: /etc/sv/NAME/{run,finish,log/run} and the
 // /etc/service/NAME links that runsvdir watches.
-import type { PathSegment, TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { IssueCollector, PathSegment } from "@notos/core/graph";
+import { shellQuote } from "@notos/core/text";
+import type { TreeEntry } from "@notos/core/tree";
 import type { RunitOptions, Service, Services } from "./options.js";
-import { script, shellQuote, userText } from "./shell.js";
+import { script, userText } from "./shell.js";
 import { dir, file, symlink } from "./tree.js";
 
 export const SV_DIR = "/etc/sv";

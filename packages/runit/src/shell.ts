@@ -1,9 +1,5 @@
-// Helpers for the shell scripts this package writes.
-
-/** A literal shell word: single-quoted, so nothing in it is expanded. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+// Helpers for the shell scripts this package writes (words are quoted with
+// core's shellQuote, the one rule every notos script follows).
 
 /** A script from its lines; the user's command text is inserted as written. */
 export function script(lines: (string | false | undefined)[]): string {

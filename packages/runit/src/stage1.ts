@@ -1,10 +1,11 @@
 // /etc/runit/1: what the system does once at boot before services start.
-import type { PathSegment, TreeEntry } from "@notos/core";
-import type { IssueCollector } from "@notos/core";
+import type { IssueCollector, PathSegment } from "@notos/core/graph";
+import { shellQuote } from "@notos/core/text";
+import type { TreeEntry } from "@notos/core/tree";
 import type { NetworkInterface } from "@notos/etc";
 import type { RunitOptions } from "./options.js";
 import { superviseNames, SUPERVISE_DIR } from "./services.js";
-import { script, shellQuote, userText } from "./shell.js";
+import { script, userText } from "./shell.js";
 import { file } from "./tree.js";
 
 export const STAGE1_TASKS_DIR = "/etc/runit/stage-1.d";

@@ -1,5 +1,5 @@
 // runit stages 2 and 3, Ctrl-Alt-Del, and the poweroff/reboot/halt commands.
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import type { RunitOptions } from "./options.js";
 import type { RunitPaths } from "./paths.js";
 import { pathAssignments, ref } from "./paths.js";

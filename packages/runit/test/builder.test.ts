@@ -5,22 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  Store,
-  buildGraph,
-  defineModule,
-  evalSystem,
-  readLayer,
-  realise,
-  runGraph,
-  serializeLayer,
-  silentReporter,
-  type Module,
-  type PackageSource,
-} from "@notos/core";
+import { ConfigError, defineModule, evalSystem, realise, type Module, type PackageSource } from "@notos/core";
+import { buildGraph, runGraph } from "@notos/core/graph";
+import { silentReporter } from "@notos/core/progress";
+import { Store } from "@notos/core/store";
+import { readLayer, serializeLayer } from "@notos/core/tree";
 import { etc } from "@notos/etc";
-import { RUNIT_READS, runit, runitLayer, runitModule } from "../src/index.js";
+import { runit, runitLayer, runitModule } from "../src/index.js";
+import { RUNIT_READS } from "../src/options.js";
 import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
 
 const dirs: string[] = [];

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { TreeEntry } from "@notos/core";
-import { DEFAULT_PATHS, PATH_VARIABLES, runitLayer, type RunitPaths } from "../src/index.js";
+import type { TreeEntry } from "@notos/core/tree";
+import { runitLayer } from "../src/index.js";
+import { DEFAULT_PATHS, PATH_VARIABLES, type RunitPaths } from "../src/paths.js";
 import { configOf, type TestOptions } from "./system.js";
 
 export const text = (e: TreeEntry | undefined): string => new TextDecoder().decode(e?.content);

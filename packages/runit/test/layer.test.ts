@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineModule, serializeLayer } from "@notos/core";
+import { ConfigError, defineModule } from "@notos/core";
+import { serializeLayer } from "@notos/core/tree";
 import { runitLayer } from "../src/index.js";
 import { checkShell, find, layerOf, text } from "./helpers.js";
 import { evaluate, type TestOptions } from "./system.js";
