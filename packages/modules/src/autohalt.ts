@@ -9,7 +9,10 @@ export interface AutohaltOptions {
 export function autohalt(options: AutohaltOptions = {}): ModuleDefinition {
   const delay = options.delay ?? 10;
   if (!Number.isInteger(delay) || delay < 0) {
-    throw new NotosError(`autohalt({ delay }) must be a whole number of seconds, got ${String(delay)}`, { code: "MODULE_INVALID" });
+    throw new NotosError(`autohalt({ delay }) must be a whole number of seconds, got ${String(delay)}`, {
+      code: "MODULE_INVALID",
+      hint: "give the delay in seconds, e.g. autohalt({ delay: 10 }), or leave it out for 10",
+    });
   }
   return defineModule({
     name: "autohalt",

@@ -1,9 +1,9 @@
-export { base, basePackages } from "./base.js";
-export { qemuGuest, qemuInitrdModules } from "./qemuGuest.js";
-export { openssh, sshdConfig, type OpensshOptions } from "./openssh.js";
-export { nginx, nginxConfig, defaultPageTask, TLS_DIR, type NginxOptions } from "./nginx.js";
+// @notos/modules: the standard modules a notos.config.ts imports.
+export { base } from "./base.js";
+export { qemuGuest } from "./qemuGuest.js";
+export { openssh, type OpensshOptions } from "./openssh.js";
+export { nginx, TLS_DIR, type NginxOptions } from "./nginx.js";
 export { autohalt, type AutohaltOptions } from "./autohalt.js";
-export { pamCommonFiles } from "./pam.js";
 // The standard builders' modules: importing @notos/modules brings their option types too.
 export { etcModule } from "@notos/etc";
 export { initrdModule } from "@notos/initrd";

@@ -71,17 +71,20 @@ cat > ${WEB_ROOT}/index.html <<EOF
 </html>
 EOF`;
 
-function checkPort(name: string, port: number): void {
+function checkPort(name: string, port: number, defaultPort: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new NotosError(`nginx({ ${name} }) must be a port number (1-65535), got ${String(port)}`, { code: "MODULE_INVALID" });
+    throw new NotosError(`nginx({ ${name} }) must be a port number (1-65535), got ${String(port)}`, {
+      code: "MODULE_INVALID",
+      hint: `leave ${name} out for the default (${defaultPort})`,
+    });
   }
 }
 
 export function nginx(options: NginxOptions = {}): ModuleDefinition {
   const httpPort = options.httpPort ?? 80;
   const httpsPort = options.httpsPort ?? 443;
-  checkPort("httpPort", httpPort);
-  checkPort("httpsPort", httpsPort);
+  checkPort("httpPort", httpPort, 80);
+  checkPort("httpsPort", httpsPort, 443);
   return defineModule({
     name: "nginx",
     environment: {

@@ -1,6 +1,7 @@
 // openssh: sshd under runit, keys from the configuration, a host key made at
 // first boot.
 import { NotosError, mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
+import { AUTHORIZED_KEYS_DIR } from "@notos/etc";
 import { whenQemu } from "./forwards.js";
 
 export interface OpensshOptions {
@@ -26,8 +27,8 @@ HostKey ${HOST_KEY}
 PermitRootLogin prohibit-password
 PasswordAuthentication ${passwordAuthentication ? "yes" : "no"}
 KbdInteractiveAuthentication no
-# Keys come from the configuration (/etc/ssh/authorized_keys.d/USER) or the user's own file.
-AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u
+# Keys come from the configuration (${AUTHORIZED_KEYS_DIR}/USER) or the user's own file.
+AuthorizedKeysFile .ssh/authorized_keys ${AUTHORIZED_KEYS_DIR}/%u
 UsePAM yes
 
 PrintMotd no
@@ -39,7 +40,10 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 export function openssh(options: OpensshOptions = {}): ModuleDefinition {
   const port = options.port ?? 22;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new NotosError(`openssh({ port }) must be a port number (1-65535), got ${String(port)}`, { code: "MODULE_INVALID" });
+    throw new NotosError(`openssh({ port }) must be a port number (1-65535), got ${String(port)}`, {
+      code: "MODULE_INVALID",
+      hint: "leave port out for the default (22)",
+    });
   }
   const keys = options.authorizedKeys ?? [];
   return defineModule({

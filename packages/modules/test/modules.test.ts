@@ -3,10 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, NotosError, defineSystem, evalSystem, mkForce, type Module, type TreeEntry } from "@notos/core";
+import { ConfigError, NotosError, defineSystem, evalSystem, mkForce, type Module } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { etcLayer } from "@notos/etc";
 import { runitLayer } from "@notos/runit";
-import { autohalt, base, defaultPageTask, nginx, openssh, qemuGuest } from "../src/index.js";
+import { autohalt, base, nginx, openssh, qemuGuest } from "../src/index.js";
+import { defaultPageTask } from "../src/nginx.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOY6eFprMdIQ9L6AyXCyuVub6ni3MyhfnZfT8h7FBYuY test@notos";
 const text = (e: TreeEntry | undefined) => new TextDecoder().decode(e?.content);
@@ -137,6 +139,7 @@ describe("overriding and options", () => {
     const { runit } = build(defineSystem({ imports: [base, autohalt({ delay: 3 })] }));
     expect(text(find(runit, "/etc/sv/autohalt/run"))).toContain("sleep 3\nexec /usr/sbin/poweroff\n");
     expect(() => autohalt({ delay: -1 })).toThrow(NotosError);
+    expect(() => autohalt({ delay: -1 })).toThrow(expect.objectContaining({ code: "MODULE_INVALID", hint: expect.any(String) }));
     expect(() => openssh({ port: 70000 })).toThrow(/port number/);
   });
 
