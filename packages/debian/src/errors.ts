@@ -12,4 +12,4 @@ export class DebianError extends NotosError {
   }
 }
 
-export const REFRESH_HINT = "refresh the lock file with `npm run lock -- --refresh` (or `notos-debian lock --refresh`)";
+export const REFRESH_HINT = "refresh the lock file with `npm run lock -- --refresh` (or `npx notos lock --refresh`)";

@@ -277,7 +277,7 @@ describe("bad input from the archive or the cache", () => {
       const error = await rejection(fetchPackages(ctx, set, { cache: await mkdtemp(join(tmpdir(), "notos-cache-")) }));
       expect(error.message).toMatch(/usr-is-merged 0\.0-gone \(bookworm\) is no longer on the mirror/);
       expect(error.hint).toContain("npm run lock -- --refresh");
-      expect(error.hint).toContain("notos-debian lock --refresh");
+      expect(error.hint).toContain("notos lock --refresh");
     },
     LONG,
   );
