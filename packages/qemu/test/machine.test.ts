@@ -71,7 +71,8 @@ describe("Machine with a tiny guest", () => {
 
   it("waits for a port inside the guest and reaches it through the forward", async () => {
     await machine.waitForOpenPort(GUEST_HTTP_PORT, 30_000);
-    await expect(machine.waitForOpenPort(9, 2_000)).rejects.toThrow(/did not succeed/);
+    // A closed port: the wait gives up, either after its last failed try or while a try is still running (a loaded host).
+    await expect(machine.waitForOpenPort(9, 2_000)).rejects.toThrow(/did not succeed|did not finish within/);
     const port = machine.forwardedPort(GUEST_HTTP_PORT);
     expect(port).not.toBe(18080); // remapped to a free port
     const { stdout } = await execa("curl", ["-fsS", "--max-time", "20", `http://127.0.0.1:${port}/`]);
