@@ -6,7 +6,7 @@
 //           from runit's status file against the guest's /proc/uptime.
 // Guest times are placed on the host axis with one offset: the host time of
 // the kernel's "Run /init" line minus its guest stamp.
-import type { ConsoleLine } from "@notos/qemu";
+import type { ConsoleLine } from "@notos/qemu/console";
 
 export interface TimelineEvent {
   name: string;

@@ -2,7 +2,7 @@
 // console text is only as good as the pixels it reads.
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodePng } from "@notos/qemu";
+import { encodePng } from "@notos/qemu/png";
 import { changedPixels, decodePng, ink } from "./png.ts";
 
 /** A PNG of 8-bit RGB rows, each with the given filter byte and already-filtered bytes. */

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
 import { assembleDist, buildSystem } from "@notos/cli";
-import { distFiles, Machine, type ConsoleLine } from "@notos/qemu";
+import { distFiles, Machine } from "@notos/qemu";
+import type { ConsoleLine } from "@notos/qemu/console";
 import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
 import { scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";

@@ -60,7 +60,7 @@ export function accelFromEnv(env: NodeJS.ProcessEnv = process.env): Accel | unde
   const v = env.NOTOS_ACCEL;
   if (v === undefined || v === "" || v === "auto") return undefined;
   if (v === "kvm" || v === "tcg") return v;
-  throw new QemuError(`NOTOS_ACCEL must be kvm, tcg or auto, not "${v}"`, "unset it to let notos probe KVM");
+  throw new QemuError(`NOTOS_ACCEL must be kvm, tcg or auto, not "${v}"`, { code: "QEMU_ACCEL", hint: "unset it to let notos probe KVM" });
 }
 
 /** The acceleration to use: NOTOS_ACCEL, then an explicit choice, then the probe. */

@@ -1,10 +1,10 @@
-// Errors of the QEMU driver: NotosErrors (message + hint). A MachineError,
-// raised while a VM runs, carries the end of its serial console.
-import { NotosError } from "@notos/core";
+// Errors of the QEMU driver: NotosErrors (message, code, hint). A
+// MachineError, raised while a VM runs, carries the end of its serial console.
+import { NotosError, type NotosErrorOptions } from "@notos/core";
 
 export class QemuError extends NotosError {
-  constructor(message: string, hint?: string, code = "QEMU") {
-    super(message, hint !== undefined ? { hint, code } : { code });
+  constructor(message: string, options: NotosErrorOptions = {}) {
+    super(message, { code: "QEMU", ...options });
     this.name = "QemuError";
   }
 }
@@ -14,13 +14,13 @@ export class MachineError extends QemuError {
     message: string,
     /** The last lines of the serial console (also in `message`, so test reports show them). */
     readonly consoleTail: string,
-    hint?: string,
+    options: NotosErrorOptions = {},
   ) {
+    // Test runners print the message alone, so the console and the hint go in it too.
     super(
       (consoleTail ? `${message}\n--- last console lines ---\n${consoleTail}\n--- end of console ---` : message) +
-        (hint ? `\nhint: ${hint}` : ""),
-      hint,
-      "QEMU_MACHINE",
+        (options.hint ? `\nhint: ${options.hint}` : ""),
+      { code: "QEMU_MACHINE", ...options },
     );
     this.name = "MachineError";
   }

@@ -7,7 +7,7 @@
 // abandoned requests) is ignored. stderr goes to /dev/console: it shows up
 // in the serial log, the way the NixOS driver logs it.
 import { randomBytes } from "node:crypto";
-import { shellQuote } from "./quote.js";
+import { shellQuote } from "@notos/core/text";
 
 export interface Frame {
   marker: string;

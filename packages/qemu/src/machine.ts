@@ -9,6 +9,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { shellQuote } from "@notos/core/text";
 import { execa } from "execa";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
 import { resolveAccel } from "./accel.js";
@@ -71,6 +72,15 @@ export interface SshResult extends ExecResult {
 
 const TAIL_LINES = 50;
 
+// The codes and hints of a MachineError, whose message already holds the console tail to read.
+const EXITED = { code: "QEMU_EXITED", hint: "the console lines above show why the guest stopped" };
+const TIMEOUT = { code: "QEMU_TIMEOUT", hint: "the console lines above show how far the guest got; under TCG it may only need a longer timeout" };
+const COMMAND = { code: "QEMU_COMMAND", hint: "the command's stderr is in the console lines above" };
+
+function notStarted(name: string, what: string): QemuError {
+  return new QemuError(`${name}: ${what} before start()`, { code: "QEMU_MACHINE_STATE", hint: "await machine.start() first" });
+}
+
 export class Machine {
   readonly name: string;
   readonly config: VmConfig;
@@ -98,7 +108,10 @@ export class Machine {
   accel: Accel | undefined;
 
   constructor(options: MachineOptions) {
-    if (!options.dist && !options.files) throw new QemuError("new Machine() needs `dist` (a dist directory) or `files`");
+    if (!options.dist && !options.files) throw new QemuError("new Machine() needs `dist` (a dist directory) or `files`", {
+        code: "QEMU_MACHINE_OPTIONS",
+        hint: 'pass `dist: "dist"` after `npm run dist`, or `files: { kernel, initrd, rootfs, commandLine }`',
+      });
     this.options = options;
     this.config = options.config ?? defaultVmConfig();
     this.name = options.name ?? this.config.system.name;
@@ -123,18 +136,18 @@ export class Machine {
 
   /** Start QEMU in the background; resolves once QEMU runs and answers on QMP. */
   async start(): Promise<void> {
-    if (this.child) throw new QemuError(`${this.name}: already started`);
+    if (this.child) throw new QemuError(`${this.name}: already started`, { code: "QEMU_MACHINE_STATE", hint: "a Machine boots once: make a new one to boot again" });
     const files = this.options.files ?? distFiles(resolve(this.options.dist!));
 
     // Every check that can fail before QEMU starts, with a clear message.
     for (const [what, path] of Object.entries(files)) {
       if (!(await isReadable(path))) {
-        throw new QemuError(`${this.name}: the ${what} file ${path} does not exist or is not readable`, "build the system first (npm run dist)");
+        throw new QemuError(`${this.name}: the ${what} file ${path} does not exist or is not readable`, { code: "QEMU_DIST_MISSING", hint: "build the system first (npm run dist)" });
       }
     }
     const qemuName = this.options.qemu ?? process.env.NOTOS_QEMU ?? QEMU_BINARY;
     const qemu = await findExecutable(qemuName);
-    if (!qemu) throw new QemuError(`${qemuName} not found`, "install QEMU (Debian: apt-get install qemu-system-x86) or set NOTOS_QEMU");
+    if (!qemu) throw new QemuError(`${qemuName} not found`, { code: "QEMU_NOT_FOUND", hint: "install QEMU (Debian: apt-get install qemu-system-x86) or set NOTOS_QEMU" });
     const commandLine = (await readFile(files.commandLine, "utf8")).trim();
     this.accel = await resolveAccel(this.options.accel ?? this.config.qemu.accel, { kernel: files.kernel, qemu });
     this.forwards = this.options.keepHostPorts ? this.config.qemu.forwards : await remapForwards(this.config.qemu.forwards);
@@ -197,7 +210,7 @@ export class Machine {
     } catch (e) {
       this.kill();
       await this.waitForExit(5_000).catch(() => undefined);
-      throw this.error(`QEMU did not start: ${(e as Error).message}`);
+      throw this.error(`QEMU did not start: ${(e as Error).message}`, { code: "QEMU_START", hint: "QEMU's own message is above; ./dist/runvm starts the same VM by hand" });
     }
     this.log(`QEMU running (pid ${child.pid})`);
   }
@@ -206,7 +219,7 @@ export class Machine {
   private async connectQmp(path: string, timeoutMs: number): Promise<QmpClient> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.exitStatus) throw new QemuError(`QEMU exited at once (${this.describeExit(this.exitStatus)})`);
+      if (this.exitStatus) throw new QemuError(`QEMU exited at once (${this.describeExit(this.exitStatus)})`, { code: "QEMU_START" });
       try {
         return await QmpClient.connect(path);
       } catch (e) {
@@ -222,15 +235,15 @@ export class Machine {
   }
 
   /** An error carrying the console tail and QEMU's stderr. */
-  private error(message: string, hint?: string): MachineError {
+  private error(message: string, options: { code: string; hint: string }): MachineError {
     const stderr = this.stderrTail.trim();
     const full = `${this.name}: ${message}${stderr ? `\nQEMU said: ${stderr}` : ""}`;
-    return new MachineError(full, this.console.tail(TAIL_LINES), hint);
+    return new MachineError(full, this.console.tail(TAIL_LINES), options);
   }
 
   private requireRunning(what: string): void {
-    if (!this.child) throw new QemuError(`${this.name}: ${what} before start()`);
-    if (this.exitStatus) throw this.error(`${what}: QEMU is not running (it exited: ${this.describeExit(this.exitStatus)})`);
+    if (!this.child) throw notStarted(this.name, what);
+    if (this.exitStatus) throw this.error(`${what}: QEMU is not running (it exited: ${this.describeExit(this.exitStatus)})`, EXITED);
   }
 
   /** The console text so far (stripped of \r and escape sequences). */
@@ -258,12 +271,12 @@ export class Machine {
       const onExit = () => {
         if (check()) return;
         finish();
-        reject(this.error(`QEMU exited while waiting for ${regex} on the console`));
+        reject(this.error(`QEMU exited while waiting for ${regex} on the console`, EXITED));
       };
       const timer = setTimeout(() => {
         if (check()) return;
         finish();
-        reject(this.error(`timed out after ${timeoutMs} ms waiting for ${regex} on the console`));
+        reject(this.error(`timed out after ${timeoutMs} ms waiting for ${regex} on the console`, TIMEOUT));
       }, timeoutMs);
       const unsubscribe = this.console.onChange(() => void check());
       const finish = () => {
@@ -286,7 +299,7 @@ export class Machine {
     this.requireRunning("sendConsole");
     const stdin = this.child!.stdin!;
     await new Promise<void>((resolvePromise, reject) =>
-      stdin.write(text, (e) => (e ? reject(this.error(`could not write to the serial console: ${e.message}`)) : resolvePromise())),
+      stdin.write(text, (e) => (e ? reject(this.error(`could not write to the serial console: ${e.message}`, EXITED)) : resolvePromise())),
     );
   }
 
@@ -304,7 +317,7 @@ export class Machine {
       await this.raceExit(shell.waitReady(timeoutMs), "waiting for the test shell");
     } catch (e) {
       if (e instanceof ShellTimeout)
-        throw this.error(`the test shell on hvc0 did not answer within ${timeoutMs} ms`, "is the testInstrumentation module imported?");
+        throw this.error(`the test shell on hvc0 did not answer within ${timeoutMs} ms`, { code: "QEMU_TIMEOUT", hint: "is the testInstrumentation module imported?" });
       throw e;
     }
     this.log("connected to the guest's test shell");
@@ -313,7 +326,7 @@ export class Machine {
   /** Reject when QEMU exits before `p` settles. */
   private raceExit<T>(p: Promise<T>, what: string): Promise<T> {
     return new Promise<T>((resolvePromise, reject) => {
-      const onExit = (s: ExitStatus) => reject(this.error(`QEMU exited (${this.describeExit(s)}) while ${what}`));
+      const onExit = (s: ExitStatus) => reject(this.error(`QEMU exited (${this.describeExit(s)}) while ${what}`, EXITED));
       if (this.ended) return onExit(this.ended);
       this.exitWaiters.add(onExit);
       p.then(resolvePromise, reject).finally(() => this.exitWaiters.delete(onExit));
@@ -331,10 +344,10 @@ export class Machine {
       this.log(`\`${command}\` → exit status ${result.status}`);
       return result;
     } catch (e) {
-      if (e instanceof ShellTimeout) throw this.error(`\`${command}\` did not finish within ${timeoutMs} ms`);
+      if (e instanceof ShellTimeout) throw this.error(`\`${command}\` did not finish within ${timeoutMs} ms`, TIMEOUT);
       // The shell's socket closes a moment before QEMU's exit is seen: say which it was.
       const exit = await this.waitForExit(2_000).catch(() => undefined);
-      if (exit) throw this.error(`QEMU exited (${this.describeExit(exit)}) while running \`${command}\``);
+      if (exit) throw this.error(`QEMU exited (${this.describeExit(exit)}) while running \`${command}\``, EXITED);
       throw e;
     }
   }
@@ -342,14 +355,14 @@ export class Machine {
   /** Run a command that must succeed; resolves with its stdout. */
   async succeed(command: string, timeoutMs?: number): Promise<string> {
     const r = await this.execute(command, timeoutMs);
-    if (r.status !== 0) throw this.error(`command failed with exit status ${r.status}: \`${command}\`\nstdout: ${r.stdout}`);
+    if (r.status !== 0) throw this.error(`command failed with exit status ${r.status}: \`${command}\`\nstdout: ${r.stdout}`, COMMAND);
     return r.stdout;
   }
 
   /** Run a command that must fail; resolves with its stdout. */
   async fail(command: string, timeoutMs?: number): Promise<string> {
     const r = await this.execute(command, timeoutMs);
-    if (r.status === 0) throw this.error(`command succeeded but should have failed: \`${command}\`\nstdout: ${r.stdout}`);
+    if (r.status === 0) throw this.error(`command succeeded but should have failed: \`${command}\`\nstdout: ${r.stdout}`, COMMAND);
     return r.stdout;
   }
 
@@ -362,7 +375,7 @@ export class Machine {
       if (last.status === 0) return last.stdout;
       await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
     }
-    throw this.error(`\`${command}\` did not succeed within ${timeoutMs} ms (last exit status ${last?.status}, stdout: ${last?.stdout ?? ""})`);
+    throw this.error(`\`${command}\` did not succeed within ${timeoutMs} ms (last exit status ${last?.status}, stdout: ${last?.stdout ?? ""})`, TIMEOUT);
   }
 
   /** Retry a command until it fails. */
@@ -373,7 +386,7 @@ export class Machine {
       if (r.status !== 0) return r.stdout;
       await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
     }
-    throw this.error(`\`${command}\` did not fail within ${timeoutMs} ms`);
+    throw this.error(`\`${command}\` did not fail within ${timeoutMs} ms`, TIMEOUT);
   }
 
   /**
@@ -387,14 +400,14 @@ export class Machine {
 
   /** Wait until runit reports a service as running (`sv status` says "run:"). */
   async waitForService(name: string, timeoutMs = 60_000): Promise<void> {
-    await this.waitUntilSucceeds(`case "$(sv status ${shellName(name)} 2>/dev/null)" in run:*) exit 0;; esac; exit 1`, timeoutMs);
+    await this.waitUntilSucceeds(`case "$(sv status ${shellQuote(name)} 2>/dev/null)" in run:*) exit 0;; esac; exit 1`, timeoutMs);
   }
 
   /** The host port forwarded to a guest port (from config.qemu.forwards, remapped unless keepHostPorts). */
   forwardedPort(guestPort: number, proto: "tcp" | "udp" = "tcp"): number {
-    if (!this.child) throw new QemuError(`${this.name}: forwardedPort() before start()`);
+    if (!this.child) throw notStarted(this.name, "forwardedPort()");
     const f = this.forwards.find((x) => x.guest === guestPort && x.proto === proto);
-    if (!f) throw new QemuError(`${this.name}: guest ${proto} port ${guestPort} is not forwarded`, "add it to qemu.forwards in the configuration");
+    if (!f) throw new QemuError(`${this.name}: guest ${proto} port ${guestPort} is not forwarded`, { code: "QEMU_NOT_FORWARDED", hint: "add it to qemu.forwards in the configuration" });
     return f.host;
   }
 
@@ -423,7 +436,7 @@ export class Machine {
       ],
       { stdin: "ignore", reject: false, timeout: options.timeoutMs ?? 60_000, killSignal: "SIGKILL" },
     );
-    if (r.timedOut) throw this.error(`ssh \`${command}\` timed out`);
+    if (r.timedOut) throw this.error(`ssh \`${command}\` timed out`, TIMEOUT);
     return { status: r.exitCode ?? 255, stdout: String(r.stdout), stderr: String(r.stderr) };
   }
 
@@ -452,12 +465,12 @@ export class Machine {
   /** Resolves when QEMU has exited and all its console output is in; rejects (and kills it) after `timeoutMs`. */
   async waitForExit(timeoutMs = 60_000): Promise<ExitStatus> {
     if (this.ended) return this.ended;
-    if (!this.child) throw new QemuError(`${this.name}: waitForExit() before start()`);
+    if (!this.child) throw notStarted(this.name, "waitForExit()");
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {
         this.exitWaiters.delete(done);
         this.kill();
-        reject(this.error(`QEMU did not exit within ${timeoutMs} ms; killed it`));
+        reject(this.error(`QEMU did not exit within ${timeoutMs} ms; killed it`, TIMEOUT));
       }, timeoutMs);
       const done = (s: ExitStatus) => {
         clearTimeout(timer);
@@ -475,7 +488,7 @@ export class Machine {
     await this.waitForShell(timeoutMs);
     await this.shell!.send(command);
     const s = await this.waitForExit(Math.max(1, timeoutMs - (Date.now() - started)));
-    if (s.code === null) throw this.error(`QEMU ended by ${s.signal} instead of exiting`);
+    if (s.code === null) throw this.error(`QEMU ended by ${s.signal} instead of exiting`, EXITED);
     return s.code;
   }
 
@@ -495,10 +508,6 @@ export class Machine {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function shellName(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A guest command that succeeds when a TCP socket listens on `port` (needs only sh and /proc). */

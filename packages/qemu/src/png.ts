@@ -61,10 +61,10 @@ export function ppmToPng(ppm: Buffer): Buffer {
     fields.push(ppm.subarray(start, i).toString("latin1"));
   }
   const [magic, w, h, max] = fields;
-  if (magic !== "P6" || max !== "255") throw new QemuError(`unsupported PPM (${magic}, maxval ${max})`);
+  if (magic !== "P6" || max !== "255") throw new QemuError(`unsupported PPM (${magic}, maxval ${max})`, { code: "QEMU_SCREENSHOT", hint: "give a binary PPM (P6) with maxval 255, as QEMU's screendump writes" });
   const width = Number(w);
   const height = Number(h);
   const pixels = ppm.subarray(i + 1, i + 1 + width * height * 3);
-  if (pixels.length !== width * height * 3) throw new QemuError("truncated PPM screendump");
+  if (pixels.length !== width * height * 3) throw new QemuError("truncated PPM screendump", { code: "QEMU_SCREENSHOT", hint: "QEMU stopped while writing it; take the screenshot again" });
   return encodePng(width, height, pixels);
 }

@@ -10,13 +10,18 @@ interface Pending {
   command: string;
 }
 
+const CLOSED = { code: "QEMU_EXITED", hint: "QEMU has exited: machine.waitForExit() gives its exit status" };
+
 export class QmpError extends QemuError {
   constructor(
     readonly command: string,
     readonly errorClass: string,
     readonly description: string,
   ) {
-    super(`QMP ${command} failed: ${errorClass}: ${description}`);
+    super(`QMP ${command} failed: ${errorClass}: ${description}`, {
+      code: "QEMU_QMP",
+      hint: "QEMU refused the command; QEMU's QMP reference lists each command's arguments",
+    });
     this.name = "QmpError";
   }
 }
@@ -31,7 +36,7 @@ export class QmpClient {
   private constructor(private readonly socket: Socket) {
     socket.setEncoding("utf8");
     socket.on("data", (d: string) => this.onData(d));
-    socket.on("close", () => this.onClose(new QemuError("the QMP connection closed (QEMU exited?)")));
+    socket.on("close", () => this.onClose(new QemuError("the QMP connection closed (QEMU exited?)", CLOSED)));
     socket.on("error", (e) => this.onClose(e));
   }
 
@@ -50,7 +55,7 @@ export class QmpClient {
 
   /** Run a command; resolves with its `return` value. */
   execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
-    if (this.closed) return Promise.reject(new QemuError(`QMP ${command}: the connection is closed`));
+    if (this.closed) return Promise.reject(new QemuError(`QMP ${command}: the connection is closed`, CLOSED));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ resolve: resolve as (v: unknown) => void, reject, command });
       this.socket.write(JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + "\n");

@@ -2,9 +2,9 @@
 // the same argument list as Machine's (buildQemuArgs), with shell variables
 // in place of the run-time parts: the script's own directory (so dist/ can
 // move), the command line read from `command-line`, and the acceleration.
+import { shellQuote } from "@notos/core/text";
 import type { VmConfig } from "./config.js";
 import { buildQemuArgs, DIST_NAMES, diskPath, PROBE_SUCCESS_TEXT, accelArgs, accelProbeArgs, type DistFiles } from "./args.js";
-import { shellQuote } from "./quote.js";
 
 /** Seconds a KVM probe may take before KVM counts as not working. */
 export const KVM_PROBE_TIMEOUT_SECONDS = 5;

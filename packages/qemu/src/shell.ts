@@ -9,7 +9,12 @@ export interface ExecResult {
   stdout: string;
 }
 
-export class ShellTimeout extends QemuError {}
+// Machine reports it as a MachineError, with the console tail.
+export class ShellTimeout extends QemuError {
+  constructor(message: string) {
+    super(message, { code: "QEMU_TIMEOUT", hint: "a longer timeout, or the testInstrumentation module in the system, if the shell never answered" });
+  }
+}
 
 export class ShellSession {
   private buffer = Buffer.alloc(0);
@@ -104,7 +109,7 @@ export class ShellSession {
           resolve({ status: frame.status, stdout: Buffer.from(frame.stdout) });
         } else if (this.closed) {
           done();
-          reject(new QemuError("the test shell connection closed (QEMU exited?)"));
+          reject(new QemuError("the test shell connection closed (QEMU exited?)", { code: "QEMU_EXITED", hint: "QEMU has exited: machine.waitForExit() gives its exit status" }));
         }
       };
       const timer = setTimeout(() => {

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { accelProbe, accelProbeArgs } from "../src/index.js";
+import { accelProbe } from "../src/accel.js";
+import { accelProbeArgs } from "../src/args.js";
 import { tinyGuest } from "./helpers/guest.js";
 
 describe("accelProbe", () => {

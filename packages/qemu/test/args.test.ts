@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { accelProbeArgs, defaultVmConfig, distFiles, qemuArgs, runvmScript, type VmConfig } from "../src/index.js";
+import { accelProbeArgs } from "../src/args.js";
+import { defaultVmConfig, distFiles, qemuArgs, runvmScript, type VmConfig } from "../src/index.js";
 import { vmConfig } from "./helpers/system.js";
 
 const config = vmConfig({

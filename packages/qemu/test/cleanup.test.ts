@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Machine, killAllMachines, liveQemuPids, stripTerminal, type DistFiles } from "../src/index.js";
+import { stripTerminal } from "../src/console.js";
+import { Machine, killAllMachines, liveQemuPids, type DistFiles } from "../src/index.js";
 import { tinyGuest } from "./helpers/guest.js";
 import { vmConfig } from "./helpers/system.js";
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ConfigError, defineModule, listOptions } from "@notos/core";
-import { defaultVmConfig, qemuOptions, qemuSchema, runvmModule } from "../src/index.js";
+import { defaultVmConfig, qemuOptions, runvmModule } from "../src/index.js";
+import { qemuSchema } from "../src/options.js";
 import { evaluate } from "./helpers/system.js";
 
 /** The schema a composed system schema holds at an option path, through namespaces and their defaults. */

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIST_NAMES, runvmScript } from "../src/index.js";
+import { DIST_NAMES } from "../src/args.js";
+import { runvmScript } from "../src/index.js";
 import { COMMAND_LINE, POWEROFF_FLAG, READY_MARKER, tinyGuest } from "./helpers/guest.js";
 import { vmConfig } from "./helpers/system.js";
 

@@ -1,7 +1,10 @@
 // The small pure parts: console stripping, shell framing, PPM → PNG, quoting.
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ConsoleLog, encodePng, frameCommand, parseFrame, ppmToPng, shellQuote, stripTerminal } from "../src/index.js";
+import { shellQuote } from "@notos/core/text";
+import { ConsoleLog, stripTerminal } from "../src/console.js";
+import { frameCommand, parseFrame } from "../src/framing.js";
+import { encodePng, ppmToPng } from "../src/png.js";
 
 describe("stripTerminal / ConsoleLog", () => {
   it("removes \\r, CSI/OSC escapes and SeaBIOS's ESC c", () => {
@@ -50,6 +53,7 @@ describe("PNG", () => {
   });
 });
 
+// Core's rule, as runvm and the test shell's frames rely on it.
 describe("shellQuote", () => {
   it("leaves safe words bare and quotes the rest", () => {
     expect(shellQuote("file=/a/b,c")).toBe("file=/a/b,c");
