@@ -4,7 +4,7 @@
 // is what notos's own stages cost.
 import { join } from "node:path";
 import { NotosError, type LoadedSystem, type Reporter, type TreeEntry } from "@notos/core";
-import { systemPackages, systemPackageSets } from "@notos/cli";
+import { systemPackages, systemPackageSets } from "@notos/cli/lock";
 import { busyboxFromDeb, planCpio, cpioChunks, writeCompressed } from "@notos/initrd";
 
 /** What the floor's /init prints, with the guest's uptime in seconds. */

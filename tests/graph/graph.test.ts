@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { turboDependencies } from "@notos/cli";
+import { turboDependencies } from "@notos/cli/turbo";
 import { loadSystem } from "@notos/core";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));

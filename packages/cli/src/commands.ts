@@ -3,18 +3,10 @@
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import {
-  NotosError,
-  buildGraph,
-  collectGarbage,
-  createReporter,
-  formatError,
-  listOptions,
-  loadSystem,
-  optionSlice,
-  type LoadedSystem,
-  type Reporter,
-} from "@notos/core";
+import { NotosError, formatError, listOptions, loadSystem, type LoadedSystem } from "@notos/core";
+import { buildGraph, optionSlice } from "@notos/core/graph";
+import { createReporter, type Reporter } from "@notos/core/progress";
+import { collectGarbage } from "@notos/core/store";
 import { lockSets } from "./lock.js";
 import { progressReporter } from "./progress.js";
 import { assembleDist, buildSystem, distDirectory, systemPackages } from "./system.js";

@@ -1,7 +1,9 @@
 // `notos lock`: the lock file composed from the system's builders — every
 // package set any builder declares, resolved when new or changed, kept
 // otherwise, with what changed printed per set.
-import { NotosError, buildGraph, optionSlice, type LoadedSystem, type PackageSetSpec, type Reporter } from "@notos/core";
+import { NotosError, type LoadedSystem, type PackageSetSpec } from "@notos/core";
+import { buildGraph, optionSlice } from "@notos/core/graph";
+import type { Reporter } from "@notos/core/progress";
 import { lockPackageSets, type SetChange } from "@notos/debian";
 
 /** Every package set the system's builders declare; two builders declaring one name differently is an error. */
@@ -24,7 +26,12 @@ export function systemPackageSets(system: LoadedSystem): PackageSetSpec[] {
 
 export async function lockSets(system: LoadedSystem, options: { refresh: boolean; reporter: Reporter }): Promise<string[]> {
   const debian = (system.config as { debian?: Parameters<typeof lockPackageSets>[0]["debian"] }).debian;
-  if (!debian) throw new NotosError("No module of this system declares the `debian` options, so there is nothing to lock against.", { code: "NO_PACKAGE_SOURCE" });
+  if (!debian) {
+    throw new NotosError("No module of this system declares the `debian` options, so there is nothing to lock against.", {
+      code: "NO_PACKAGE_SOURCE",
+      hint: "import the module of @notos/debian (the standard `base` module does).",
+    });
+  }
   const result = await lockPackageSets({ debian, lockFile: system.lockFile, reporter: options.reporter, sets: systemPackageSets(system) }, { refresh: options.refresh });
   return [...result.sets.flatMap(describe), `${result.written ? "wrote" : "up to date:"} ${system.lockFile}`];
 }

@@ -2,7 +2,7 @@
 // place at most ten times a second — its step, the bytes done, the rate and,
 // where the total is known, the time left. Log lines scroll above it. (Off a
 // terminal the CLI prints plain lines instead.)
-import { formatBytes, type LogLevel, type Reporter } from "@notos/core";
+import { formatBytes, type LogLevel, type Reporter } from "@notos/core/progress";
 
 interface Line {
   step: string;

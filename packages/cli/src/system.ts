@@ -5,24 +5,11 @@
 import { constants } from "node:fs";
 import { chmod, copyFile, stat, utimes } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import {
-  NotosError,
-  Store,
-  buildGraph,
-  distFiles,
-  findRepoRoot,
-  hashValue,
-  replaceDirectory,
-  runGraph,
-  sourceDateEpoch,
-  writeRoots,
-  type Artifact,
-  type BuildGraph,
-  type LoadedSystem,
-  type PackageSource,
-  type Realisation,
-  type Reporter,
-} from "@notos/core";
+import { NotosError, sourceDateEpoch, type Artifact, type LoadedSystem, type PackageSource } from "@notos/core";
+import { replaceDirectory } from "@notos/core/fs";
+import { buildGraph, distFiles, findRepoRoot, runGraph, type BuildGraph, type Realisation } from "@notos/core/graph";
+import type { Reporter } from "@notos/core/progress";
+import { Store, hashValue, writeRoots } from "@notos/core/store";
 import { debianPackageSource } from "@notos/debian";
 import { recordRealisations } from "./why.js";
 

@@ -6,7 +6,8 @@
 // defined each), and a test compares it with turbo.json, so the two cannot drift.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { buildGraph, type LoadedSystem } from "@notos/core";
+import type { LoadedSystem } from "@notos/core";
+import { buildGraph } from "@notos/core/graph";
 
 /** The package a file belongs to (the nearest package.json with a name): its name, and whether it has a build step. */
 export function packageOf(file: string): { name: string; builds: boolean } | undefined {

@@ -5,19 +5,10 @@
 // nothing — and names what differs: option paths, inputs, package versions.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import {
-  Store,
-  buildGraph,
-  builderKeyInputs,
-  isBuilder,
-  optionSlice,
-  sourceDateEpoch,
-  storeKey,
-  writeFileAtomic,
-  type LoadedSystem,
-  type PackageSource,
-  type Realisation,
-} from "@notos/core";
+import { sourceDateEpoch, type LoadedSystem, type PackageSource } from "@notos/core";
+import { writeFileAtomic } from "@notos/core/fs";
+import { buildGraph, builderKeyInputs, isBuilder, optionSlice, type Realisation } from "@notos/core/graph";
+import { Store, storeKey } from "@notos/core/store";
 
 /** What a builder's key hashed. */
 export interface KeyRecord {

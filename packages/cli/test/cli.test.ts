@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Store, evalSystem, listOptions, writeRoots } from "@notos/core";
+import { evalSystem, listOptions } from "@notos/core";
+import { Store, writeRoots } from "@notos/core/store";
 import { base, qemuGuest } from "@notos/modules";
 import { flatten, runCli } from "../src/commands.js";
 
