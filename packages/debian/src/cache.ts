@@ -1,6 +1,7 @@
 // The download cache: NOTOS_CACHE_DIR, else $XDG_CACHE_HOME/notos, else
-// ~/.cache/notos. Every file appears by rename of a finished temporary file,
-// so a killed process never leaves a half-written entry under a real name.
+// ~/.cache/notos. Every file appears by rename of a finished temporary file
+// (downloads here, everything else through core's writeFileAtomic), so a
+// killed process never leaves a half-written entry under a real name.
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { homedir } from "node:os";
@@ -13,22 +14,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const TMP_MARK = ".tmp-";
+// core's writeFileAtomic (the index cache, the lock file) writes `.<name>.tmp-<12 hex>` beside its target.
+const ATOMIC_TEMPORARY = /^\..+\.tmp-[0-9a-f]{12}$/;
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `${TMP_MARK}${randomBytes(6).toString("hex")}-${path.slice(dirname(path).length + 1)}`);
-}
-
-/** Write a file atomically (temporary file in the same directory, then rename). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  try {
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, path);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
 }
 
 /** Remove temporary files older than `ageMs` that a killed process left behind. */
@@ -41,7 +31,7 @@ export async function sweepTemporaries(dir: string, ageMs = 60 * 60 * 1000): Pro
   }
   const now = Date.now();
   for (const name of names) {
-    if (!name.startsWith(TMP_MARK)) continue;
+    if (!name.startsWith(TMP_MARK) && !ATOMIC_TEMPORARY.test(name)) continue;
     const path = join(dir, name);
     try {
       if (now - (await fs.stat(path)).mtimeMs > ageMs) await fs.rm(path, { force: true });

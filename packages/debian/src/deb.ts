@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { execa } from "execa";
 import { extract as tarExtract, type Header } from "tar-stream";
-import type { TreeEntry, TreeEntryType } from "@notos/core";
+import type { TreeEntry, TreeEntryType } from "@notos/core/tree";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";

@@ -1,4 +1,8 @@
 // deb822: the paragraph format of Packages, Release, control and .sources files.
+import { DebianError } from "./errors.js";
+
+// Host apt sources are the one deb822 text a user writes; the archive's own files are signed.
+const SYNTAX_HINT = "check the apt sources under /etc/apt (deb822 .sources files: `Field: value` lines, continuation lines start with a space)";
 
 export type Paragraph = Record<string, string>;
 
@@ -27,13 +31,13 @@ export function parseDeb822(text: string, options: Deb822Options = {}): Paragrap
       continue;
     }
     if (line.startsWith(" ") || line.startsWith("\t")) {
-      if (!current || last === undefined) throw new Error(`deb822: continuation line without a field: ${JSON.stringify(line)}`);
+      if (!current || last === undefined) throw new DebianError(`deb822: continuation line without a field: ${JSON.stringify(line)}`, { code: "DEB822_SYNTAX", hint: SYNTAX_HINT });
       const body = line.slice(1);
       current[last] += "\n" + (body === "." ? "" : body);
       continue;
     }
     const colon = line.indexOf(":");
-    if (colon <= 0) throw new Error(`deb822: not a "Field: value" line: ${JSON.stringify(line)}`);
+    if (colon <= 0) throw new DebianError(`deb822: not a "Field: value" line: ${JSON.stringify(line)}`, { code: "DEB822_SYNTAX", hint: SYNTAX_HINT });
     current ??= {};
     last = line.slice(0, colon);
     current[last] = line.slice(colon + 1).trim();

@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { silentReporter, type Reporter } from "@notos/core";
+import { silentReporter, type Reporter } from "@notos/core/progress";
 import { sweepTemporaries, tempPathFor } from "./cache.js";
 import { DebianError } from "./errors.js";
 import { httpGet, HttpStatusError } from "./http.js";

@@ -6,7 +6,7 @@ export class HttpStatusError extends DebianError {
     readonly url: string,
     readonly status: number,
   ) {
-    super(`GET ${url}: HTTP ${status}`, { hint: status === 404 ? "the file is not on the mirror" : "check the mirror and the network" });
+    super(`GET ${url}: HTTP ${status}`, { code: "DEBIAN_HTTP", hint: status === 404 ? "the file is not on the mirror" : "check the mirror and the network" });
   }
 }
 

@@ -3,7 +3,7 @@
 import { promises as fs } from "node:fs";
 import { setDefinition, sameDefinition, type PackageSet, type SetDefinition } from "./sets.js";
 import type { PackageRecord } from "./records.js";
-import { writeFileAtomic } from "./cache.js";
+import { writeFileAtomic } from "@notos/core/fs";
 import { DebianError } from "./errors.js";
 
 export const LOCKFILE_VERSION = 1;

@@ -1,6 +1,7 @@
 // The two operations builders use: lock the system's package sets, and
 // fetch one set's verified .debs (from the lock when it has the set).
-import type { BuildContext, Reporter } from "@notos/core";
+import type { BuildContext } from "@notos/core";
+import type { Reporter } from "@notos/core/progress";
 import { loadIndex } from "./archive.js";
 import { cacheDir } from "./cache.js";
 import { downloadDebs } from "./download.js";

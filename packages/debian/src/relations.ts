@@ -1,5 +1,6 @@
 // Package relationship fields (Depends, Pre-Depends, Recommends, Provides),
 // Debian Policy §7.1: comma-separated groups of "|"-separated alternatives.
+import { DebianError } from "./errors.js";
 import type { VersionOp } from "./version.js";
 
 export interface Relation {
@@ -16,7 +17,12 @@ const RELATION = /^([a-z0-9][a-z0-9+.-]*)(?::([a-z0-9-]+))?\s*(?:\(\s*(<<|<=|=|>
 
 export function parseRelation(text: string): Relation {
   const m = RELATION.exec(text.trim());
-  if (!m) throw new Error(`cannot parse package relation ${JSON.stringify(text)}`);
+  if (!m) {
+    throw new DebianError(`cannot parse package relation ${JSON.stringify(text)}`, {
+      code: "DEBIAN_RELATION",
+      hint: 'a package is named as `name`, `name=version` or `name (op version)` with op one of << <= = >= >>, e.g. "bash (>= 5.2)"',
+    });
+  }
   const relation: Relation = { name: m[1]!.toLowerCase() };
   if (m[2]) relation.archQualifier = m[2];
   if (m[3] && m[4]) {

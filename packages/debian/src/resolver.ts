@@ -2,6 +2,7 @@
 // the way debootstrap builds one: Depends and Pre-Depends (Recommends and
 // the Essential set only when asked), the first satisfiable alternative,
 // version relations, virtual and versioned Provides. Pure: no I/O.
+import { editDistance } from "@notos/core/text";
 import { DebianError } from "./errors.js";
 import type { PackageIndex, PackageRecord } from "./records.js";
 import { formatGroup, formatRelation, parseRelations, type Relation, type RelationGroup } from "./relations.js";
@@ -69,7 +70,8 @@ export function closeMatches(index: PackageIndex, name: string, limit = 5): stri
   const scored: [number, string][] = [];
   const all = new Set([...index.names(), ...index.providers.keys()]);
   for (const candidate of all) {
-    let score = levenshtein(name, candidate, 3);
+    // Most of the ~60 000 names differ in length by more than the cut-off: skip those without a full distance.
+    let score = Math.abs(name.length - candidate.length) > 3 ? 4 : editDistance(name, candidate);
     if (score > 3 && (candidate.includes(name) || (name.length >= 4 && name.includes(candidate)))) score = 3 + Math.abs(candidate.length - name.length) / 100;
     if (score <= 3.5) scored.push([score, candidate]);
   }
@@ -83,23 +85,6 @@ export function closeMatches(index: PackageIndex, name: string, limit = 5): stri
     .sort((a, b) => a[0] - b[0] || prefix(b[1]) - prefix(a[1]) || (a[1] < b[1] ? -1 : 1))
     .slice(0, limit)
     .map(([, n]) => n);
-}
-
-function levenshtein(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      best = Math.min(best, v);
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /**
@@ -141,6 +126,7 @@ export function resolve(index: PackageIndex, roots: string[], options: ResolveOp
     if (found.length === 0) {
       const close = closeMatches(index, relation.name);
       throw new DebianError(`unknown Debian package "${root}"`, {
+        code: "DEBIAN_UNKNOWN_PACKAGE",
         hint: close.length ? `did you mean ${close.map((n) => `"${n}"`).join(", ")}?` : "check the name with `apt-cache search <word>`",
       });
     }
@@ -177,6 +163,7 @@ export function resolve(index: PackageIndex, roots: string[], options: ResolveOp
       })
       .join("; ");
     throw new DebianError(`unsatisfiable dependency: ${[...chain(from), formatGroup(group)].join(" → ")} (${why})`, {
+      code: "DEBIAN_UNSATISFIABLE",
       hint: "the suites in debian.suites do not hold a matching version; add a suite (e.g. bookworm-updates), or refresh the lock if the archive moved on",
     });
   };

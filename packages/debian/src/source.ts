@@ -3,7 +3,8 @@
 // builder's store key, no download) or their verified .debs (when the
 // builder really runs). The lock file is composed from the builders: each
 // set is locked under its own name when first asked for.
-import type { FetchedDeb, LockedDeb, PackageSetSpec, PackageSource, Reporter } from "@notos/core";
+import type { FetchedDeb, LockedDeb, PackageSetSpec, PackageSource } from "@notos/core";
+import type { Reporter } from "@notos/core/progress";
 import { loadIndex } from "./archive.js";
 import { cacheDir } from "./cache.js";
 import { downloadDebs } from "./download.js";

@@ -7,23 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Store, evalSystem, silentReporter, type BuildContext } from "@notos/core";
-import {
-  DebianError,
-  debianModule,
-  fetchPackages,
-  loadSuite,
-  mergedUsrPath,
-  readDebData,
-  readLock,
-  serializeLock,
-  sha256File,
-  suiteSources,
-  verifyInRelease,
-  withSet,
-  lockedArchive,
-  type PackageSet,
-  type SuiteSource,
-} from "../src/index.js";
+import { DebianError, debianModule, fetchPackages } from "../src/index.js";
+import { loadSuite, sha256File, suiteSources, verifyInRelease, type SuiteSource } from "../src/public/archive.js";
+import { mergedUsrPath, readDebData } from "../src/public/deb.js";
+import { lockedArchive, readLock, serializeLock, withSet, type PackageSet } from "../src/public/lock.js";
 import { fetchBytes } from "../src/http.js";
 
 // The debian options as a system with this package's module has them: the defaults.

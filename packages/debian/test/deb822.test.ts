@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { NotosError } from "@notos/core";
 import { field, parseDeb822 } from "../src/deb822.js";
 import { parsePackages } from "../src/records.js";
 import { parseRelations, formatGroup } from "../src/relations.js";
@@ -51,6 +52,7 @@ describe("deb822", () => {
     expect(parseDeb822("# c\nA: 1\n", { comments: true })).toEqual([{ A: "1" }]);
     expect(() => parseDeb822("# c\nA: 1\n")).toThrow(/Field: value/);
     expect(() => parseDeb822(" orphan continuation\n")).toThrow(/continuation/);
+    expect(() => parseDeb822(" orphan continuation\n")).toThrow(expect.objectContaining({ code: "DEB822_SYNTAX" }));
   });
 
   test("Packages records keep what the resolver and the downloader need, and skip incomplete stanzas", () => {
@@ -88,5 +90,8 @@ describe("relations", () => {
     expect(formatGroup(groups[1]!)).toBe("usrmerge | usr-is-merged");
     expect(parseRelations("  ")).toEqual([]);
     expect(() => parseRelations("bad name!")).toThrow(/cannot parse/);
+    // A root in environment.packages is parsed as a relation: a typo there is the user's to fix, not a crash.
+    expect(() => parseRelations("bash (>= ")).toThrow(expect.objectContaining({ code: "DEBIAN_RELATION", hint: expect.stringMatching(/name \(op version\)/) }));
+    expect(() => parseRelations("bad name!")).toThrow(NotosError);
   });
 });

@@ -144,6 +144,7 @@ describe("resolver", () => {
     const index = new PackageIndex([pkg("nginx-light", "1"), pkg("nginx-full", "1"), pkg("openssh-server", "1"), pkg("zsh", "1")], "amd64");
     const e = error(() => resolve(index, ["nginx-lite"]));
     expect(e.message).toBe('unknown Debian package "nginx-lite"');
+    expect(e.code).toBe("DEBIAN_UNKNOWN_PACKAGE");
     expect(e.hint).toMatch(/did you mean "nginx-light"/);
     expect(closeMatches(index, "openssh")).toEqual(["openssh-server"]);
   });

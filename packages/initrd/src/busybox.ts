@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { NotosError, type Reporter } from "@notos/core";
-import { readDebData } from "@notos/debian";
+import { readDebData } from "@notos/debian/deb";
 
 /** Applets stage 1 uses, plus a small shell toolbox: the fallback list. */
 export const FALLBACK_APPLETS = [

@@ -1,6 +1,6 @@
 // Packages + skeleton + layers → the finished, sorted root (data only).
 import type { Layer, Reporter, TreeEntry } from "@notos/core";
-import { mergedUsrPath, readDebData } from "@notos/debian";
+import { mergedUsrPath, readDebData } from "@notos/debian/deb";
 import { pathFilter } from "./glob.js";
 import type { RootfsConfig } from "./options.js";
 import { addSkeleton } from "./skeleton.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TreeEntry } from "@notos/core";
-import { mergedUsrPath } from "@notos/debian";
+import { mergedUsrPath } from "@notos/debian/deb";
 import { pathFilter } from "../src/glob.js";
 import { addSkeleton } from "../src/skeleton.js";
 import { RootTree, type RootEntry } from "../src/tree.js";

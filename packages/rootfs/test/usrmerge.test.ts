@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergedUsrPath } from "@notos/debian";
+import { mergedUsrPath } from "@notos/debian/deb";
 import { usrMergeEntry } from "../src/usrmerge.js";
 import { hardlink, symlink } from "./helpers.js";
 

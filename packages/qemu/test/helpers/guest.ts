@@ -17,7 +17,8 @@ import { execa } from "execa";
 import { evalSystem, type BuildContext } from "@notos/core";
 import { silentReporter } from "@notos/core/progress";
 import { Store } from "@notos/core/store";
-import { fetchPackages, readDebData } from "@notos/debian";
+import { fetchPackages } from "@notos/debian";
+import { readDebData } from "@notos/debian/deb";
 import { buildKernel, kernelModule, type KernelArtifact } from "@notos/kernel";
 import { TEST_SHELL_RUN, type DistFiles } from "../../src/index.js";
 
