@@ -6,8 +6,10 @@
 // the kernel cached.
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
-import { NotosError, defineBuilder, defineModule, realise, type Artifact, type BuildContext, type FetchedDeb, type PackageSetSpec, type Reporter } from "@notos/core";
-import { debianModule, debianPackageSource, readDebData } from "@notos/debian";
+import { NotosError, defineBuilder, defineModule, realise, type Artifact, type BuildContext, type FetchedDeb, type PackageSetSpec } from "@notos/core";
+import type { Reporter } from "@notos/core/progress";
+import { debianModule, debianPackageSource } from "@notos/debian";
+import { readDebData } from "@notos/debian/deb";
 import { modulesClosure, type ModuleIndex } from "./closure.js";
 import { modulesAlias, modulesDep, modulesSoftdep } from "./depmod.js";
 import { moduleInfo, normaliseModuleName, type ModuleInfo } from "./modinfo.js";

@@ -1,6 +1,7 @@
 // Closures over the module index: a set of module names plus everything
 // they need, in an order that loads each module after its dependencies.
 import { NotosError } from "@notos/core";
+import { editDistance } from "@notos/core/text";
 import { normaliseModuleName, type ModuleInfo } from "./modinfo.js";
 
 /** Everything known about a kernel's modules, without the module files. */
@@ -23,22 +24,10 @@ export function closeModuleNames(index: ModuleIndex, name: string): string[] {
   const wanted = normaliseModuleName(name);
   const names = index.modules.map((m) => m.name);
   const scored = names
-    .map((n) => ({ n, d: levenshtein(wanted, n) }))
+    .map((n) => ({ n, d: editDistance(wanted, n) }))
     .filter(({ n, d }) => d <= Math.max(2, Math.floor(wanted.length / 3)) || (wanted.length >= 3 && n.includes(wanted)))
     .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1));
   return scored.slice(0, 3).map((s) => s.n);
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**

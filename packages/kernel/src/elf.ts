@@ -2,6 +2,7 @@
 // header table and the section-name string table. Kernel modules are
 // relocatable ELF files; the ones we read are ELF64 little-endian (amd64),
 // but ELF32 and big-endian are handled too because the layout is the same.
+import { NotosError } from "@notos/core";
 
 export interface ElfSection {
   name: string;
@@ -9,8 +10,12 @@ export interface ElfSection {
   size: number;
 }
 
-export class ElfError extends Error {
-  override name = "ElfError";
+/** A file that is not the ELF it should be: a damaged or foreign kernel module in the package. */
+export class ElfError extends NotosError {
+  constructor(message: string) {
+    super(message, { code: "KERNEL_ELF", hint: "the kernel package's module files are damaged or not amd64 ELF; delete the .deb from the download cache, or choose another boot.kernel.package" });
+    this.name = "ElfError";
+  }
 }
 
 /** Every section's name, file offset and size. */
@@ -21,6 +26,8 @@ export function elfSections(bytes: Uint8Array): ElfSection[] {
   const is64 = bytes[4] === 2;
   const little = bytes[5] === 1;
   if (bytes[4] !== 1 && !is64) throw new ElfError(`unknown ELF class ${bytes[4]}`);
+  // DataView throws a RangeError past the end; a cut-off file is an ElfError like any other damage.
+  if (bytes.length < (is64 ? 64 : 52)) throw new ElfError("the ELF header is truncated");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (o: number) => view.getUint16(o, little);
   const u32 = (o: number) => view.getUint32(o, little);
@@ -31,6 +38,7 @@ export function elfSections(bytes: Uint8Array): ElfSection[] {
   const shnum = u16(is64 ? 0x3c : 0x30);
   const shstrndx = u16(is64 ? 0x3e : 0x32);
   if (shoff === 0 || shnum === 0) return [];
+  if (shentsize < (is64 ? 64 : 40)) throw new ElfError(`section headers of ${shentsize} bytes are too small`);
   if (shoff + shnum * shentsize > bytes.length) throw new ElfError("section header table lies outside the file");
 
   const raw = Array.from({ length: shnum }, (_, i) => {

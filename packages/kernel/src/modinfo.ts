@@ -1,7 +1,7 @@
 // What a kernel module says about itself in its `.modinfo` section:
 // NUL-separated `key=value` strings (name, depends, softdep, alias, …).
 // This is what depmod reads too, so no modules.dep is needed from the package.
-import { elfSection } from "./elf.js";
+import { ElfError, elfSection } from "./elf.js";
 
 export interface ModuleInfo {
   /** Module name as the kernel knows it (always with "_", never "-"). */
@@ -49,7 +49,14 @@ export function parseSoftdep(values: readonly string[]): { pre: string[]; post: 
 
 /** A module's index record from its file bytes and its path relative to the modules directory. */
 export function moduleInfo(ko: Uint8Array, file: string): ModuleInfo {
-  const pairs = readModinfoPairs(ko);
+  let pairs: [string, string][];
+  try {
+    pairs = readModinfoPairs(ko);
+  } catch (error) {
+    // The package has thousands of modules: say which one is damaged.
+    if (error instanceof ElfError) throw new ElfError(`${file}: ${error.message}`);
+    throw error;
+  }
   const all = (key: string) => pairs.filter(([k]) => k === key).map(([, v]) => v);
   const base = file.slice(file.lastIndexOf("/") + 1).replace(/\.ko(\.(xz|zst|gz))?$/, "");
   const name = normaliseModuleName(all("name")[0] ?? base);

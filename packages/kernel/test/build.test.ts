@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildKernel, modulesClosure, moduleInfo, readModinfoPairs, writeKernelOutputs, type KernelArtifact } from "../src/index.js";
+import { buildKernel, modulesClosure, writeKernelOutputs, type KernelArtifact } from "../src/index.js";
+import { moduleInfo, readModinfoPairs } from "../src/public/modules.js";
 import { bootModules, testContext } from "./context.js";
 
 const options = { boot: { kernelModules: bootModules.late, initrd: { kernelModules: bootModules.initrd } } };

@@ -4,7 +4,8 @@
 // `system` (core's own), so the tests hold whichever packages declare the rest.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { buildGraph, distFiles, realise, runGraph, sourceDateEpoch, type Builder } from "@notos/core";
+import { realise, sourceDateEpoch, type Builder } from "@notos/core";
+import { buildGraph, distFiles, runGraph } from "@notos/core/graph";
 import { kernel, kernelModule, type KernelArtifact } from "../src/index.js";
 import { bootModules, realiseOptions, testContext, type TestOptions } from "./context.js";
 

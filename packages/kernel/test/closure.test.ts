@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closeModuleNames, modulesAlias, modulesClosure, modulesDep, modulesSoftdep, type ModuleIndex, type ModuleInfo } from "../src/index.js";
+import { modulesClosure, type ModuleIndex, type ModuleInfo } from "../src/index.js";
+import { closeModuleNames, modulesAlias, modulesDep, modulesSoftdep } from "../src/public/modules.js";
 
 const mod = (name: string, depends: string[] = [], extra: Partial<ModuleInfo> = {}): ModuleInfo => ({
   name,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ElfError, elfSection, parseSoftdep, readModinfoPairs } from "../src/index.js";
+import { ElfError, elfSection } from "../src/public/elf.js";
+import { moduleInfo, parseSoftdep, readModinfoPairs } from "../src/public/modules.js";
 
 /** A minimal ELF64 LE relocatable with one `.modinfo` section (and the section-name table). */
 function tinyElf(modinfo: string): Uint8Array {
@@ -38,6 +39,13 @@ describe(".modinfo parsing", () => {
   it("returns nothing for an ELF file without .modinfo and rejects non-ELF", () => {
     expect(elfSection(tinyElf(""), ".text")).toBeUndefined();
     expect(() => readModinfoPairs(new TextEncoder().encode("#!/bin/sh\n".repeat(10)))).toThrow(ElfError);
+  });
+
+  it("reports a damaged module as a NotosError that names the file, never as a RangeError", () => {
+    const whole = tinyElf("name=m\0");
+    for (const cut of [20, 60, whole.length - 10]) {
+      expect(() => moduleInfo(whole.subarray(0, cut), "kernel/fs/m.ko")).toThrow(expect.objectContaining({ name: "ElfError", code: "KERNEL_ELF", message: expect.stringMatching(/^kernel\/fs\/m\.ko: /) }));
+    }
   });
 
   it("parses softdep lines", () => {
