@@ -6,6 +6,6 @@ import { packageTestConfig } from "../../vitest.shared.ts";
 // would turn @notos/core/tree into a path below that file; a subpath's source
 // is src/public/<name>.ts. Aliases given here are tried before the shared ones.
 const packagesDir = fileURLToPath(new URL("..", import.meta.url));
-const subpath = { find: /^@notos\/([^/]+)\/([^/.]+)$/, replacement: `${packagesDir}$1/src/public/$2.ts` };
+export const subpath = { find: /^@notos\/([^/]+)\/([^/.]+)$/, replacement: `${packagesDir}$1/src/public/$2.ts` };
 
 export default mergeConfig(packageTestConfig(), { resolve: { alias: [subpath] } });
