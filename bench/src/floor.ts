@@ -5,7 +5,8 @@
 import { join } from "node:path";
 import { NotosError, type LoadedSystem, type Reporter, type TreeEntry } from "@notos/core";
 import { systemPackages, systemPackageSets } from "@notos/cli/lock";
-import { busyboxFromDeb, planCpio, cpioChunks, writeCompressed } from "@notos/initrd";
+import { busyboxFromDeb } from "@notos/initrd/busybox";
+import { planCpio, cpioChunks, writeCompressed } from "@notos/initrd/cpio";
 
 /** What the floor's /init prints, with the guest's uptime in seconds. */
 export const FLOOR_MARK = /notos floor: \/init at uptime ([\d.]+) s/;

@@ -1,7 +1,7 @@
 // The bench's pure parts: reading turbo's log, the initrd back, runit's
 // status times, summaries and budgets.
 import { describe, expect, it } from "vitest";
-import { cpioBytes } from "@notos/initrd";
+import { cpioBytes } from "@notos/initrd/cpio";
 import { checkBudgets } from "../src/cases/sizes.js";
 import { diffByKey, firstDifferentByte } from "../src/diff.js";
 import { parseNewc } from "../src/newc.js";

@@ -4,18 +4,8 @@
 // parameter is not part of the archive, so editing one must not rebuild it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import {
-  NotosError,
-  buildGraph,
-  defineBuilder,
-  defineModule,
-  optionSlice,
-  runGraph,
-  sourceDateEpoch,
-  type Artifact,
-  type BuildContext,
-  type PackageSetSpec,
-} from "@notos/core";
+import { NotosError, defineBuilder, defineModule, sourceDateEpoch, type Artifact, type BuildContext, type PackageSetSpec } from "@notos/core";
+import { buildGraph, optionSlice, runGraph } from "@notos/core/graph";
 import { debianModule, debianPackageSource } from "@notos/debian";
 import { kernel, kernelModule, type KernelArtifact } from "@notos/kernel";
 import { busyboxApplets, busyboxFromDeb, type Busybox } from "./busybox.js";
@@ -26,8 +16,8 @@ import { initrdOptions } from "./options.js";
 import { generateStage1 } from "./stage1.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
 
-/** Bump when the initrd's content changes for the same inputs (3: the command line moved to its own builder). */
-export const INITRD_BUILDER_VERSION = "3";
+/** Bump when the initrd's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare). */
+export const INITRD_BUILDER_VERSION = "4";
 export const INITRD_FILE = "initrd";
 /** The generated /init, kept next to the archive for reading. */
 export const INIT_FILE = "init";

@@ -8,7 +8,8 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { NotosError, type Reporter } from "@notos/core";
+import { NotosError } from "@notos/core";
+import type { Reporter } from "@notos/core/progress";
 import { readDebData } from "@notos/debian/deb";
 
 /** Applets stage 1 uses, plus a small shell toolbox: the fallback list. */
@@ -35,6 +36,7 @@ export async function busyboxFromDeb(file: string, packageName: string): Promise
     if (entry.type === "file" && /^(\/usr)?\/s?bin\/busybox$/.test(entry.path) && entry.content) return { binary: entry.content, path: entry.path };
   }
   throw new NotosError(`${packageName} has no busybox binary in /bin, /sbin, /usr/bin or /usr/sbin`, {
+    code: "INITRD_BUSYBOX",
     hint: "boot.initrd.busyboxPackage must name a package with a static busybox, such as busybox-static",
   });
 }

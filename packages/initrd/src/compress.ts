@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, constants as zlib } from "node:zlib";
 import { execa } from "execa";
+import { NotosError } from "@notos/core";
 
 export type Compression = "gzip" | "zstd" | "xz" | "none";
 
@@ -40,9 +41,13 @@ export async function writeCompressed(chunks: Iterable<Uint8Array> | AsyncIterab
       } catch (error) {
         const e = error as { code?: string; stderr?: string; shortMessage?: string };
         if (e.code === "ENOENT") {
-          throw new Error(`the initrd compressor \`${cmd}\` is not installed (Debian package ${cmd === "xz" ? "xz-utils" : "zstd"}); run \`npm run setup\`, or choose boot.initrd.compression "gzip"`, { cause: error });
+          throw new NotosError(`the initrd compressor \`${cmd}\` is not installed`, {
+            code: "INITRD_COMPRESSOR_MISSING",
+            hint: `install the Debian package ${cmd === "xz" ? "xz-utils" : "zstd"} (\`npm run setup\` does), or choose boot.initrd.compression "gzip"`,
+            cause: error,
+          });
         }
-        throw new Error(`${cmd} failed while compressing the initrd: ${e.stderr || e.shortMessage}`, { cause: error });
+        throw new NotosError(`${cmd} failed while compressing the initrd: ${e.stderr || e.shortMessage}`, { code: "INITRD_COMPRESSOR", hint: "a full disk is the usual cause; otherwise run the command by hand to see why", cause: error });
       }
       return;
     }

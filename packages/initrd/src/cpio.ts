@@ -7,7 +7,8 @@
 // The output matches GNU cpio's `-H newc --reproducible -R 0:0` byte for
 // byte, except that GNU pads the archive to 512-byte blocks and we do not
 // (the kernel does not need it).
-import type { TreeEntry } from "@notos/core";
+import { NotosError } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 
 /** One archive member, ready to encode. */
 export interface CpioRecord {
@@ -28,15 +29,15 @@ export interface CpioRecord {
 
 export interface CpioOptions {
   /**
-   * Modification time of every entry (seconds). The initrd builder passes its
-   * run's `sourceDateEpoch`; the default, SOURCE_DATE_EPOCH else 0, is for
-   * callers outside a build (tests, scripts).
+   * Modification time of every entry (seconds), default 0. The initrd
+   * builder passes its run's `sourceDateEpoch`; a script that honours
+   * SOURCE_DATE_EPOCH passes `sourceDateEpoch()` from @notos/core.
    */
   mtime?: number;
 }
 
 export const S_IFMT = 0o170000;
-const TYPE_BITS: Record<TreeEntry["type"], number> = {
+export const TYPE_BITS: Record<TreeEntry["type"], number> = {
   file: 0o100000,
   hardlink: 0o100000,
   dir: 0o040000,
@@ -46,19 +47,16 @@ const TYPE_BITS: Record<TreeEntry["type"], number> = {
   fifo: 0o010000,
 };
 
-const MAGIC = "070701";
-const HEADER_SIZE = 110;
-const TRAILER = "TRAILER!!!";
+export const MAGIC = "070701";
+export const HEADER_SIZE = 110;
+export const TRAILER = "TRAILER!!!";
 const MAX_FIELD = 0xffffffff;
 const encoder = new TextEncoder();
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-/** The mtime reproducible builds agree on: SOURCE_DATE_EPOCH, else 0. */
-export function defaultMtime(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SOURCE_DATE_EPOCH;
-  if (raw === undefined || raw === "") return 0;
-  if (!/^\d+$/.test(raw)) throw new Error(`SOURCE_DATE_EPOCH must be a number of seconds, got ${JSON.stringify(raw)}`);
-  return Number(raw);
+/** A tree the newc format cannot hold as given: the caller's to fix, so a NotosError. */
+function treeError(message: string): NotosError {
+  return new NotosError(`cpio: ${message}`, { code: "CPIO_TREE", hint: "entries need normalised absolute paths, one entry per path, directories as parents, and hard links to regular files of the tree" });
 }
 
 /** Byte order of UTF-8 paths: what `LC_ALL=C sort` does, and parents come before their children. */
@@ -73,7 +71,7 @@ function parentOf(path: string): string {
 
 function checkPath(path: string): void {
   const ok = path === "/" || (path.startsWith("/") && !path.endsWith("/") && !path.split("/").slice(1).some((p) => p === "" || p === "." || p === ".."));
-  if (!ok) throw new Error(`cpio: not a normalised absolute path: ${JSON.stringify(path)}`);
+  if (!ok) throw treeError(`not a normalised absolute path: ${JSON.stringify(path)}`);
 }
 
 /**
@@ -84,11 +82,11 @@ function checkPath(path: string): void {
  * (the GNU cpio convention, which the kernel and libarchive both read).
  */
 export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {}): CpioRecord[] {
-  const mtime = options.mtime ?? defaultMtime();
+  const mtime = options.mtime ?? 0;
   const byPath = new Map<string, TreeEntry>();
   for (const entry of entries) {
     checkPath(entry.path);
-    if (byPath.has(entry.path)) throw new Error(`cpio: duplicate entry ${entry.path}`);
+    if (byPath.has(entry.path)) throw treeError(`duplicate entry ${entry.path}`);
     byPath.set(entry.path, entry);
   }
   for (const path of [...byPath.keys()]) {
@@ -98,15 +96,15 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
   }
   for (const [path, entry] of byPath) {
     const parent = byPath.get(parentOf(path));
-    if (path !== "/" && parent && parent.type !== "dir") throw new Error(`cpio: ${path} is inside ${parent.path}, which is a ${parent.type}, not a directory`);
+    if (path !== "/" && parent && parent.type !== "dir") throw treeError(`${path} is inside ${parent.path}, which is a ${parent.type}, not a directory`);
     if (entry.type === "hardlink") {
       const target = entry.target === undefined ? undefined : byPath.get(entry.target);
       if (!target || target.type !== "file") {
-        throw new Error(`cpio: hardlink ${path} must point at a regular file in the archive, not ${JSON.stringify(entry.target)}`);
+        throw treeError(`hardlink ${path} must point at a regular file in the archive, not ${JSON.stringify(entry.target)}`);
       }
     }
     if ((entry.type === "char" || entry.type === "block") && (entry.major === undefined || entry.minor === undefined)) {
-      throw new Error(`cpio: device ${path} needs major and minor numbers`);
+      throw treeError(`device ${path} needs major and minor numbers`);
     }
   }
   const paths = [...byPath.keys()].sort(comparePaths);
@@ -138,7 +136,7 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
     let data: Uint8Array = EMPTY;
     if (group && group[group.length - 1] === path) data = owner.content ?? EMPTY;
     if (entry.type === "symlink") {
-      if (!entry.target) throw new Error(`cpio: symlink ${path} has no target`);
+      if (!entry.target) throw treeError(`symlink ${path} has no target`);
       data = encoder.encode(entry.target);
     }
     const nlink = entry.type === "dir" ? 2 + (subdirs.get(path) ?? 0) : group ? group.length : 1;
@@ -158,11 +156,13 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
 }
 
 function hex8(value: number, field: string, name: string): string {
-  if (!Number.isInteger(value) || value < 0 || value > MAX_FIELD) throw new Error(`cpio: ${field} of ${name} does not fit the newc format: ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_FIELD) {
+    throw new NotosError(`cpio: ${field} of ${name} does not fit the newc format: ${value}`, { code: "CPIO_FIELD", hint: "newc fields are unsigned 32-bit numbers: files must be smaller than 4 GiB, owners and times below 2^32" });
+  }
   return value.toString(16).toUpperCase().padStart(8, "0");
 }
 
-function pad4(n: number): number {
+export function pad4(n: number): number {
   return (4 - (n % 4)) % 4;
 }
 

@@ -4,6 +4,7 @@
 // without `boot.kernelModules`); every step prints one line, and every
 // failure says what failed and what was found, then starts the emergency
 // shell (when enabled) or powers off. It never hangs silently.
+import { shellQuote } from "@notos/core/text";
 import { modulesClosure, type KernelArtifact } from "@notos/kernel";
 import type { InitrdOptions } from "./options.js";
 
@@ -26,11 +27,6 @@ export interface Stage1Options {
 /** The options the kernel command line is made of. */
 export interface CommandLineOptions {
   boot: { initrd: Pick<InitrdOptions, "rootDevice">; kernelParams: readonly string[] };
-}
-
-/** Single-quote a value for sh. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The kernel command line: `root=` first, then `boot.kernelParams`. The initrd's /init needs no `init=`. */

@@ -3,7 +3,7 @@
 // devtmpfs is mounted, and the directories stage 1 mounts on.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import type { KernelArtifact } from "@notos/kernel";
 
 const encoder = new TextEncoder();

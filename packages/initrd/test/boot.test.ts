@@ -1,10 +1,12 @@
 // Real boots: the Debian kernel and our initrd under QEMU (TCG).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { optionSlice } from "@notos/core";
+import { optionSlice } from "@notos/core/graph";
 import { fetchPackages } from "@notos/debian";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, busyboxFromDeb, initrd as initrdBuilder, kernelCommandLine, type Compression, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, initrd as initrdBuilder, type Compression, type InitrdArtifact } from "../src/index.js";
+import { busyboxFromDeb } from "../src/public/busybox.js";
+import { kernelCommandLine } from "../src/public/stage1.js";
 import { bootOptions, testContext } from "./context.js";
 import { boot, bootAndType, printkTime } from "./qemu.js";
 import { makeTestRoot, STAGE2_MARKER } from "./rootfs.js";

@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, INIT_FILE, type Compression, type InitrdArtifact } from "../src/index.js";
+import { INIT_FILE } from "../src/build.js";
+import { buildInitrd, type Compression, type InitrdArtifact } from "../src/index.js";
 import { bootOptions, testContext } from "./context.js";
 
 const withCompression = (compression: Compression) => ({ ...bootOptions, boot: { ...bootOptions.boot, initrd: { ...bootOptions.boot.initrd, compression } } });

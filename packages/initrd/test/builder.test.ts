@@ -5,9 +5,11 @@
 // line but not the initrd.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { buildGraph, distFiles, evalSystem, realise, runGraph, type Builder } from "@notos/core";
+import { evalSystem, realise, type Builder } from "@notos/core";
+import { buildGraph, distFiles, runGraph } from "@notos/core/graph";
 import { kernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, commandLine, initrd, initrdModule, kernelCommandLine, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, commandLine, initrd, initrdModule, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
+import { kernelCommandLine } from "../src/public/stage1.js";
 import { bootOptions, realiseOptions, testContext, type TestOptions } from "./context.js";
 
 /** The first record's mtime: the sixth 8-hex-digit field after the 6-byte magic. */

@@ -8,7 +8,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store, evalSystem, silentReporter, type BuildContext, type RealiseOptions, type SystemConfig, type SystemOptions } from "@notos/core";
+import { evalSystem, type BuildContext, type RealiseOptions, type SystemConfig, type SystemOptions } from "@notos/core";
+import { Store } from "@notos/core/store";
+import { silentReporter } from "@notos/core/progress";
 import { debianPackageSource } from "@notos/debian";
 import { initrdModule } from "../src/index.js";
 

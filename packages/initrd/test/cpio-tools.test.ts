@@ -1,12 +1,13 @@
-// The writer against the real tools: GNU cpio writes the same bytes for the
-// same tree, and GNU cpio and bsdtar read back what we wrote.
+// The writer and the reader against the real tools: GNU cpio writes the same
+// bytes for the same tree, GNU cpio and bsdtar read back what we wrote, and
+// readCpio reads back what GNU cpio wrote.
 import { mkdtemp, mkdir, writeFile, link, symlink, chmod, lstat, readFile, readlink, rm, utimes, lutimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TreeEntry } from "@notos/core";
-import { cpioBytes } from "../src/cpio.js";
+import type { TreeEntry } from "@notos/core/tree";
+import { cpioBytes, readCpio, type TimedEntry } from "../src/public/cpio.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 let dir: string;
@@ -54,6 +55,43 @@ describe("against GNU cpio", () => {
     expect(gnu.subarray(0, ours.length).toString("latin1")).toBe(ours.toString("latin1"));
     expect(gnu.subarray(ours.length).every((b) => b === 0)).toBe(true);
     expect(gnu.length - ours.length).toBeLessThan(512);
+  });
+});
+
+describe("GNU cpio's archives read by readCpio", () => {
+  it("`cpio -o -H newc` (real inode numbers, deferred hard links, 512-byte padding) gives the tree on disk", async () => {
+    const root = join(dir, "gnu-read");
+    await mkdir(join(root, "a/b"), { recursive: true });
+    await writeFile(join(root, "a/f"), "hello");
+    await link(join(root, "a/f"), join(root, "a/g"));
+    await symlink("../x", join(root, "a/l"));
+    await writeFile(join(root, "a/b/seven"), "1234567");
+    await writeFile(join(root, "x"), "");
+    await chmod(join(root, "a/b/seven"), 0o4750);
+    await chmod(join(root, "x"), 0o600);
+    await chmod(join(root, "a/f"), 0o640);
+    for (const p of [".", "a"]) await chmod(join(root, p), 0o755);
+    await chmod(join(root, "a/b"), 0o700);
+    const names = [".", "a", "a/b", "a/b/seven", "a/f", "a/g", "a/l", "x"];
+    for (const p of [...names].reverse()) {
+      await lutimes(join(root, p), 1000 + names.indexOf(p), 1000 + names.indexOf(p));
+      if (p !== "a/l") await utimes(join(root, p), 1000 + names.indexOf(p), 1000 + names.indexOf(p));
+    }
+    const gnu = Buffer.from((await execa("cpio", ["-o", "-H", "newc", "-R", "0:0", "--quiet"], { cwd: root, input: names.join("\n") + "\n", encoding: "buffer" })).stdout);
+    const at = (p: string) => ({ uid: 0, gid: 0, mtime: 1000 + names.indexOf(p) });
+    const expected: TimedEntry[] = [
+      { path: "/", type: "dir", mode: 0o755, ...at(".") },
+      { path: "/a", type: "dir", mode: 0o755, ...at("a") },
+      { path: "/a/b", type: "dir", mode: 0o700, ...at("a/b") },
+      { path: "/a/b/seven", type: "file", mode: 0o4750, ...at("a/b/seven"), content: text("1234567") },
+      // One inode: the time set last (the loop runs backwards) is a/f's.
+      { path: "/a/f", type: "file", mode: 0o640, ...at("a/f"), content: text("hello") },
+      { path: "/a/g", type: "hardlink", mode: 0o640, ...at("a/f"), target: "/a/f" },
+      { path: "/a/l", type: "symlink", mode: 0o777, ...at("a/l"), target: "../x" },
+      { path: "/x", type: "file", mode: 0o600, ...at("x"), content: new Uint8Array() },
+    ];
+    const read = await readCpio(gnu);
+    expect([...read].sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(expected);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { cpioBytes, encodeHeader, planCpio, type CpioRecord } from "../src/cpio.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -88,11 +88,13 @@ describe("planCpio", () => {
     expect(records.map((r) => [r.name, r.nlink])).toEqual([[".", 3], ["a", 4], ["a/b", 3], ["a/b/c", 2], ["a/d", 2]]);
   });
 
-  it("uses SOURCE_DATE_EPOCH for mtime", () => {
+  // The writer reads no environment: a build passes its run's epoch, a script sourceDateEpoch().
+  it("stamps every record with the given mtime, 0 by default, whatever SOURCE_DATE_EPOCH says", () => {
     const old = process.env.SOURCE_DATE_EPOCH;
     process.env.SOURCE_DATE_EPOCH = "1700000000";
     try {
-      expect(planCpio(tree)[0]!.mtime).toBe(1700000000);
+      expect(new Set(planCpio(tree).map((r) => r.mtime))).toEqual(new Set([0]));
+      expect(new Set(planCpio(tree, { mtime: 1234 }).map((r) => r.mtime))).toEqual(new Set([1234]));
     } finally {
       if (old === undefined) delete process.env.SOURCE_DATE_EPOCH;
       else process.env.SOURCE_DATE_EPOCH = old;
@@ -107,6 +109,7 @@ describe("planCpio", () => {
     expect(() => planCpio([{ ...f, path: "/l", type: "hardlink", target: "/nope" }])).toThrow(/hardlink \/l/);
     expect(() => planCpio([f, { ...f, path: "/a/b" }])).toThrow(/inside \/a, which is a file/);
     expect(() => planCpio([{ ...f, type: "char" }])).toThrow(/major and minor/);
+    expect(() => planCpio([f, f])).toThrow(expect.objectContaining({ name: "NotosError", code: "CPIO_TREE" }));
   });
 });
 

@@ -1,7 +1,8 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { ModuleIndex, ModuleInfo } from "@notos/kernel";
-import { generateStage1, kernelCommandLine, shellQuote, stage1Modules } from "../src/index.js";
+import { shellQuote } from "@notos/core/text";
+import { generateStage1, kernelCommandLine, stage1Modules } from "../src/public/stage1.js";
 import { testConfig, type TestOptions } from "./context.js";
 
 const mod = (name: string, depends: string[] = []): ModuleInfo => ({ name, file: `kernel/${name}.ko`, depends, softdeps: { pre: [], post: [] }, aliases: [] });
@@ -34,10 +35,10 @@ describe("generateStage1", () => {
     expect(early).toBeGreaterThan(0);
     expect([early < wait, wait < overlay, overlay < late, late < exec]).toEqual([true, true, true, true]);
     expect(script).toContain('echo "<<< notos stage 1 >>>"');
-    expect(script).toContain("root='/dev/vda'");
-    expect(script).toContain("init='/usr/lib/notos/stage-2'");
+    expect(script).toContain("root=/dev/vda");
+    expect(script).toContain("init=/usr/lib/notos/stage-2");
     expect(script).toContain('[ "$i" -ge 100 ] && fail "root device $root did not appear within 10 s"');
-    expect(script).toContain("mount -t tmpfs -o 'size=50%,mode=0755' tmpfs /upper");
+    expect(script).toContain("mount -t tmpfs -o size=50%,mode=0755 tmpfs /upper");
     expect(script.trimEnd().endsWith('exec switch_root /mnt "$init"')).toBe(true);
   });
 
@@ -51,7 +52,7 @@ describe("generateStage1", () => {
   it("mounts a persistent overlay device when one is configured", async () => {
     const script = generateStage1(config({ ...base, boot: { ...base.boot, initrd: { overlay: { device: "/dev/vdb" } } } }), kernel);
     await syntaxOk(script);
-    expect(script).toContain("overlay_device='/dev/vdb'");
+    expect(script).toContain("overlay_device=/dev/vdb");
     expect(script).toContain('while [ ! -b "$overlay_device" ]');
     expect(script).toContain('mount -t ext4 "$overlay_device" /upper');
     expect(script).not.toContain("mount -t tmpfs");
@@ -62,10 +63,10 @@ describe("generateStage1", () => {
       config({ boot: { stage2Init: "/sbin/my init", initrd: { rootDevice: "/dev/sda", rootWaitSeconds: 3, rootFsType: "ext4", emergencyShell: true } } }),
       kernel,
     );
-    expect(script).toContain("root='/dev/sda'");
+    expect(script).toContain("root=/dev/sda");
     expect(script).toContain("shell=1");
     expect(script).toContain('[ "$i" -ge 30 ]');
-    expect(script).toContain(`mount -t 'ext4' -o ro "$root" /lower`);
+    expect(script).toContain(`mount -t ext4 -o ro "$root" /lower`);
     expect(script).toContain("init='/sbin/my init'");
   });
 
@@ -92,8 +93,10 @@ describe("kernelCommandLine", () => {
   });
 });
 
-describe("shellQuote", () => {
-  it("survives a round trip through sh", async () => {
+// /init quotes every configured value with core's shellQuote.
+describe("quoting in /init", () => {
+  it("leaves safe words bare, and any value survives a round trip through sh", async () => {
+    expect(shellQuote("/dev/vda")).toBe("/dev/vda");
     const value = `it's "quoted" $HOME \`x\` \\`;
     const { stdout } = await execa("sh", ["-c", `printf %s ${shellQuote(value)}`]);
     expect(stdout).toBe(value);
