@@ -7,9 +7,12 @@ import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 const packagesDir = fileURLToPath(new URL("./packages", import.meta.url));
 
-const sourceAliases = Object.fromEntries(
-  readdirSync(packagesDir).map((dir) => [`@notos/${dir}`, join(packagesDir, dir, "src", "index.ts")]),
-);
+// A subpath (`@notos/core/tree`) is src/public/<name>.ts of its package; the
+// bare name is src/index.ts. Exact patterns, so one never swallows the other.
+const sourceAliases = [
+  { find: /^@notos\/([^/]+)\/([^/.]+)$/, replacement: join(packagesDir, "$1", "src", "public", "$2.ts") },
+  ...readdirSync(packagesDir).map((dir) => ({ find: new RegExp(`^@notos/${dir}$`), replacement: join(packagesDir, dir, "src", "index.ts") })),
+];
 
 export function packageTestConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
   return defineConfig({
