@@ -1,3 +1,10 @@
-import { packageBuild } from "../../tsup.shared.ts";
+import { defineConfig, type Options } from "tsup";
 
-export default packageBuild({ withCli: false });
+// The main entry and the subpaths (see package.json "exports").
+const entry = {
+  index: "src/index.ts",
+  tree: "src/public/tree.ts",
+  squashfs: "src/public/squashfs.ts",
+};
+
+export default defineConfig({ entry, format: ["esm"], dts: { entry }, clean: true, sourcemap: true, target: "node20" }) as Options;

@@ -1,12 +1,14 @@
 // Packages + skeleton + layers → the finished, sorted root (data only).
-import type { Layer, Reporter, TreeEntry } from "@notos/core";
+import type { Layer, TreeEntry } from "@notos/core/tree";
+import type { Reporter } from "@notos/core/progress";
 import { mergedUsrPath, readDebData } from "@notos/debian/deb";
 import { pathFilter } from "./glob.js";
 import type { RootfsConfig } from "./options.js";
 import { addSkeleton } from "./skeleton.js";
 import { RootTree, type RootEntry } from "./tree.js";
 
-export interface PackageSource {
+/** One package as the root assembly takes it (not core's PackageSource, which hands out .debs). */
+export interface PackageEntries {
   name: string;
   /** The package's data entries in archive order (paths as shipped, before the /usr merge). */
   entries: AsyncIterable<TreeEntry> | Iterable<TreeEntry>;
@@ -14,7 +16,7 @@ export interface PackageSource {
 
 export interface AssembleOptions {
   rootfs: Pick<RootfsConfig, "exclude" | "include" | "conflicts">;
-  packages: readonly PackageSource[];
+  packages: readonly PackageEntries[];
   /** Applied in order, after the packages and the skeleton. */
   layers: readonly Layer[];
   reporter?: Reporter;
@@ -42,6 +44,6 @@ export async function assembleRoot(options: AssembleOptions): Promise<AssembledR
 }
 
 /** Package sources that stream each .deb's data archive. */
-export function debSources(packages: readonly { name: string; file: string }[]): PackageSource[] {
+export function debSources(packages: readonly { name: string; file: string }[]): PackageEntries[] {
   return packages.map((p) => ({ name: p.name, entries: readDebData(p.file) }));
 }

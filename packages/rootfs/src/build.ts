@@ -3,7 +3,8 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { defineBuilder, defineLayer, defineModule, layers, readLayer, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
+import { defineBuilder, defineLayer, defineModule, layers, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
+import { readLayer } from "@notos/core/tree";
 import { debianModule, debianPackageSource } from "@notos/debian";
 import { assembleRoot, debSources } from "./assemble.js";
 import { RootfsError } from "./errors.js";
@@ -55,7 +56,7 @@ async function sqfstarVersion(): Promise<string> {
     const { stdout } = await execa("sqfstar", ["-version"]);
     return stdout.split("\n")[0]?.trim() ?? "unknown";
   } catch (error) {
-    throw new RootfsError("sqfstar is not available", { hint: "install squashfs-tools ≥ 4.5 (it provides sqfstar); `npm run setup` does", cause: error });
+    throw new RootfsError("sqfstar is not available", { code: "ROOTFS_SQFSTAR", hint: "install squashfs-tools ≥ 4.5 (it provides sqfstar); `npm run setup` does", cause: error });
   }
 }
 
@@ -77,7 +78,7 @@ export function rootfsBuilder(options: RootfsOptions = {}) {
     fingerprint: async () => ({ sqfstar: await sqfstarVersion() }),
     async build({ options: o, inputs, out, packages: fetch, reporter, sourceDateEpoch: epoch }): Promise<RootfsMeta> {
       if (o.environment.packages.length === 0) {
-        throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
+        throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { code: "ROOTFS_NO_PACKAGES", hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
       }
       reporter.step("fetching packages", `${new Set(o.environment.packages).size} roots`);
       const packages = await fetch("rootfs");

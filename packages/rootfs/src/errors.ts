@@ -1,12 +1,15 @@
 // Every failure of this package says what went wrong and, in `hint`, what to
-// do about it (the same shape as @notos/core's NotosError, so the CLI renders
-// both alike).
-export class RootfsError extends Error {
-  readonly hint: string | undefined;
+// do about it: a NotosError, so the CLI prints it as the user's to fix (a
+// package conflict is a configuration matter, not a crash).
+import { NotosError } from "@notos/core";
 
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+export class RootfsError extends NotosError {
+  constructor(message: string, options: { hint?: string | undefined; code?: string; cause?: unknown } = {}) {
+    super(message, {
+      code: options.code ?? "ROOTFS",
+      ...(options.hint !== undefined ? { hint: options.hint } : {}),
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+    });
     this.name = "RootfsError";
-    this.hint = options.hint;
   }
 }

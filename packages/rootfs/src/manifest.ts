@@ -1,6 +1,6 @@
 // manifest.json (every entry of the root, without content) and sizes.json
 // (where the bytes come from), both pure functions of the finished tree.
-import { manifestEntry, type ManifestEntry } from "@notos/core";
+import { manifestEntry, type ManifestEntry } from "@notos/core/tree";
 import type { OriginKind, RootEntry } from "./tree.js";
 
 export interface RootManifestEntry extends ManifestEntry {

@@ -5,13 +5,6 @@ export function parentOf(path: string): string {
   return posix.dirname(path);
 }
 
-/** Every ancestor of a path, nearest first, the root excluded: "/a/b/c" → ["/a/b", "/a"]. */
-export function ancestors(path: string): string[] {
-  const result: string[] = [];
-  for (let p = parentOf(path); p !== "/"; p = parentOf(p)) result.push(p);
-  return result;
-}
-
 /** Where a symlink at `linkPath` with `target` points, as an absolute normalised path. */
 export function resolveTarget(linkPath: string, target: string): string {
   return posix.resolve(parentOf(linkPath), target);

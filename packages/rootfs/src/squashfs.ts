@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { RootfsError } from "./errors.js";
 import { tarStream } from "./tar.js";
 
@@ -95,6 +95,7 @@ export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string
     if (!done || done.exitCode !== 0 || done.failed) {
       const stderr = typeof done?.stderr === "string" ? done.stderr.trim() : "";
       throw new RootfsError(`sqfstar failed${done?.exitCode !== undefined ? ` (exit ${done.exitCode})` : ""}${stderr ? `: ${stderr}` : ""}`, {
+        code: "ROOTFS_SQFSTAR",
         hint: /ENOENT/.test(String(done?.message ?? ""))
           ? "install squashfs-tools ≥ 4.5 (it provides sqfstar)"
           : /unshare/.test(stderr)

@@ -5,7 +5,7 @@
 // the tree alone.
 import { Readable } from "node:stream";
 import { pack as tarPack, type Header } from "tar-stream";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { RootfsError } from "./errors.js";
 
 const TAR_TYPE = {

@@ -1,10 +1,10 @@
 // The merged root as data: package entries (merged /usr, filtered, conflicts
 // checked), then the skeleton, then the layers on top. Pure and in memory:
 // no file-system writes, so ownership and modes need no privileges.
-import type { Layer, TreeEntry } from "@notos/core";
+import { ancestors, type Layer, type TreeEntry } from "@notos/core/tree";
 import { RootfsError } from "./errors.js";
 import type { PathMatcher } from "./glob.js";
-import { ancestors, comparePaths, resolveTarget } from "./paths.js";
+import { comparePaths, resolveTarget } from "./paths.js";
 import { usrMergeEntry, type PathMapper } from "./usrmerge.js";
 
 /** An entry of the root: where it came from and, when it replaced another origin's entry, whose. */
@@ -126,7 +126,7 @@ export class RootTree {
     }
     throw new RootfsError(
       `packages ${existing.origin} and ${name} both ship ${entry.path}, differently (${describeDifference(existing, entry)})`,
-      { hint: `choose the winner in the configuration: rootfs: { conflicts: { "${entry.path}": "${name}" } } (or "${existing.origin}")` },
+      { code: "ROOTFS_CONFLICT", hint: `choose the winner in the configuration: rootfs: { conflicts: { "${entry.path}": "${name}" } } (or "${existing.origin}")` },
     );
   }
 
@@ -173,6 +173,7 @@ export class RootTree {
       let entry: TreeEntry = usrMergeEntry(raw, this.options.mapPath);
       if (entry.type === "file" && entry.content && looksLikePrivateKey(entry.content)) {
         throw new RootfsError(`layer ${layer.name} puts a private key at ${entry.path}`, {
+          code: "ROOTFS_PRIVATE_KEY",
           hint: "keys must not be baked into an image that every machine shares; generate them at boot (runit stage 1)",
         });
       }
@@ -202,6 +203,7 @@ export class RootTree {
       const final = this.#entries.get(path);
       if (final?.origin !== winner) {
         throw new RootfsError(`rootfs.conflicts names ${winner} as the winner of ${path}, but ${winner} does not ship it (shipped by ${[...contenders].sort().join(", ")})`, {
+          code: "ROOTFS_CONFLICT",
           hint: `name one of ${[...contenders].sort().join(", ")} in rootfs.conflicts["${path}"]`,
         });
       }
@@ -231,6 +233,7 @@ export class RootTree {
     for (const path of all.keys()) {
       if (/^\/etc\/ssh\/ssh_host_[^/]*_key$/.test(path)) {
         throw new RootfsError(`${path} (from ${all.get(path)!.origin}) is an ssh host private key`, {
+          code: "ROOTFS_PRIVATE_KEY",
           hint: "host keys are generated at boot; every machine booting this image would share a baked-in key",
         });
       }

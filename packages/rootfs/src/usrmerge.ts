@@ -1,7 +1,7 @@
 // Moving package paths onto a merged /usr. Debian packages in bookworm still
 // ship /bin, /sbin, /lib, /lib64; the root gets /bin → usr/bin etc. as
 // symlinks (see skeleton.ts), so every entry is stored at its /usr path.
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { posix } from "node:path";
 import { parentOf, resolveTarget } from "./paths.js";
 

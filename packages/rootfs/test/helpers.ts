@@ -1,4 +1,4 @@
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 

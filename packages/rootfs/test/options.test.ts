@@ -3,7 +3,8 @@
 // fallback copies), with descriptions, plus the debian options through
 // debianModule; a bad value is reported at its path with the file that set it.
 import { describe, expect, it } from "vitest";
-import { ConfigError, evalSystem, listOptions, optionSlice, type Module } from "@notos/core";
+import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
+import { optionSlice } from "@notos/core/graph";
 import { debianModule } from "@notos/debian";
 import { rootfs, rootfsModule, rootfsOptions } from "../src/index.js";
 import { testConfig } from "./system.js";

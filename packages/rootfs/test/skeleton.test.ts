@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { mergedUsrPath } from "@notos/debian/deb";
 import { pathFilter } from "../src/glob.js";
 import { addSkeleton } from "../src/skeleton.js";

@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TreeEntry } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { writeSquashfs } from "../src/squashfs.js";
 import { RootfsError } from "../src/errors.js";
 import { chardev, dir, file, symlink } from "./helpers.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Layer, TreeEntry } from "@notos/core";
+import { formatError } from "@notos/core";
+import type { Layer, TreeEntry } from "@notos/core/tree";
 import { mergedUsrPath } from "@notos/debian/deb";
 import { pathFilter } from "../src/glob.js";
 import { RootTree, type RootEntry } from "../src/tree.js";
@@ -37,6 +38,20 @@ describe("merging packages", () => {
     );
     expect(() => build({ alpha: [file("/usr/bin/tool", "x", 0o755)], beta: [file("/usr/bin/tool", "x", 0o4755)] })).toThrow(/mode 755 vs 4755/);
     expect(() => build({ alpha: [symlink("/usr/bin/tool", "a")], beta: [file("/usr/bin/tool", "a")] })).toThrow(/symlink vs file/);
+  });
+
+  // The user's to fix in the configuration: printed with its hint, never as "looks like a bug".
+  it("reports a conflict as a NotosError with a code and the rootfs.conflicts fix", () => {
+    let error: unknown;
+    try {
+      build({ alpha: [file("/usr/bin/tool", "one")], beta: [file("/usr/bin/tool", "two")] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "RootfsError", code: "ROOTFS_CONFLICT" });
+    const printed = formatError(error);
+    expect(printed).toContain('hint: choose the winner in the configuration: rootfs: { conflicts: { "/usr/bin/tool": "beta" } } (or "alpha")');
+    expect(printed).not.toMatch(/bug/);
   });
 
   it("also sees a conflict between /bin and /usr/bin after the merge", () => {
