@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { readRoots } from "@notos/core";
+import { readRoots } from "@notos/core/store";
 import { diffByKey, diffLines, firstDifferentByte, type EntryDiff } from "../diff.js";
 import { decompressInitrd, parseNewc } from "../newc.js";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";

@@ -1,53 +1,23 @@
-export * from "./schema.js";
-export * from "./tree.js";
-export * from "./build.js";
-export * from "./store.js";
-export * from "./progress.js";
-export * from "./layer.js";
-export * from "./errors.js";
-export * from "./path.js";
-export {
-  mkDefault,
-  mkForce,
-  mkOverride,
-  isOverride,
-  priorities,
-  defineModule,
-  defineSystem,
-  type Override,
-  type DeepOverridable,
-  type Module,
-  type ModuleDefinition,
-  type ModuleOptions,
-  type ModuleArguments,
-} from "./module.js";
-export { mergeDefinitions, type Definition, type MergeResult } from "./merge.js";
-export { evalSystem, collectModules, type EvaluatedSystem, type EvalOptions, type CollectedModule } from "./eval.js";
-export { loadSystem, systemOf, findConfigFile, findRepoRoot, CONFIG_FILE, LOCK_FILE, type LoadOptions, type LoadedSystem, type SystemOfOptions } from "./load.js";
-export { writeRoots, readRoots, rootsDir, collectGarbage, type RootsFile } from "./roots.js";
-export { writeFileAtomic, replaceDirectory } from "./atomic.js";
+// @notos/core: define systems and builders. The plumbing under them lives on
+// subpaths: ./store, ./tree, ./progress, ./fs, ./graph, ./text.
+
+// Systems: modules, options, evaluation.
+export { defineSystem, defineModule, mkDefault, mkForce, mkOverride } from "./module.js";
+export type { Module, ModuleDefinition, ModuleOptions, ModuleArguments } from "./module.js";
+export type { NotosOptions } from "./declare.js";
+export { systemSchema, type SystemConfig, type SystemOptions } from "./schema.js";
+export { evalSystem, type EvaluatedSystem } from "./eval.js";
+export { loadSystem, systemOf, type LoadedSystem } from "./load.js";
 export { listOptions, type OptionDoc } from "./options.js";
 export { modulePath } from "./zod-walk.js";
-export * from "./entries.js";
-export * from "./issues.js";
-export { composeSchema, type NotosOptions, type DeclaredConfig, type DeclaredInput, type OptionDeclarations, type FoundDeclaration } from "./declare.js";
-export {
-  defineBuilder,
-  defineLayer,
-  layers,
-  isBuilder,
-  type Builder,
-  type BuilderSpec,
-  type LayerSpec,
-  type BuildArgs,
-  type Collection,
-  type InputSpec,
-  type InputArtifacts,
-  type OptionSlice,
-  type PackageSetSpec,
-  type PackageSource,
-  type LockedDeb,
-  type FetchedDeb,
-  type RealisedEntry,
-} from "./builder.js";
-export { buildGraph, runGraph, builderKeyInputs, realise, sourceDateEpoch, optionSlice, distFiles, type BuildGraph, type GraphRun, type RunContext, type RealiseOptions, type Realisation } from "./graph.js";
+
+// Builders: the contract, and one builder's artifact outside a whole-system build.
+export { defineBuilder, defineLayer, layers } from "./builder.js";
+export type { Builder, BuilderSpec, LayerSpec, BuildArgs, OptionSlice, PackageSetSpec, PackageSource, LockedDeb, FetchedDeb } from "./builder.js";
+export { realise, sourceDateEpoch, type RealiseOptions } from "./graph.js";
+export type { Artifact, LayerArtifact, BuildContext } from "./build.js";
+export type { Layer, TreeEntry } from "./tree.js";
+export { createReporter, silentReporter, type Reporter } from "./progress.js";
+
+// Errors: one shape, with a code and a hint.
+export { NotosError, ConfigError, formatError, type NotosErrorOptions, type ConfigIssue } from "./errors.js";

@@ -8,23 +8,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   ConfigError,
-  Store,
-  buildGraph,
-  composeSchema,
   defineBuilder,
   defineLayer,
   defineModule,
-  distFiles,
   layers,
   mkForce,
-  optionSlice,
-  readLayer,
-  runGraph,
   silentReporter,
   type Artifact,
   type Module,
   type PackageSource,
 } from "../src/index.js";
+import { buildGraph, composeSchema, distFiles, optionSlice, runGraph } from "../src/public/graph.js";
+import { Store } from "../src/public/store.js";
+import { readLayer } from "../src/public/tree.js";
 import { evalSystem } from "./with-standard.js";
 
 declare module "../src/declare.js" {
