@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { NotosError, formatError, listOptions, loadSystem, type LoadedSystem } from "@notos/core";
 import { buildGraph, optionSlice } from "@notos/core/graph";
-import { createReporter, type Reporter } from "@notos/core/progress";
+import { createReporter, formatEvent, type ProgressEvent, type Reporter } from "@notos/core/progress";
 import { collectGarbage } from "@notos/core/store";
 import { lockSets } from "./lock.js";
 import { progressReporter } from "./progress.js";
@@ -160,15 +160,9 @@ function summary(io: CliIO, realisations: readonly { builder: string; cached: bo
   io.stdout(`${realisations.filter((r) => !r.cached).length} of ${realisations.length} builders did work, ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
 }
 
-function formatPlain(event: Parameters<NonNullable<Parameters<typeof createReporter>[0]>["sink"] & object>[0]): string {
-  switch (event.type) {
-    case "step":
-      return `${event.builder}: ${event.step}${event.detail ? ` (${event.detail})` : ""}\n`;
-    case "bytes":
-      return "";
-    case "log":
-      return `${event.builder}: ${event.level === "info" ? "" : `${event.level}: `}${event.message}\n`;
-  }
+/** One plain line per event off a terminal; byte counts only make sense redrawn in place. */
+function formatPlain(event: ProgressEvent): string {
+  return event.type === "bytes" ? "" : `${formatEvent(event)}\n`;
 }
 
 /** The JSON Schema of what a configuration may write (inputs: defaults make options optional). */

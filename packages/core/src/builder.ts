@@ -8,6 +8,7 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { Artifact, LayerArtifact } from "./build.js";
+import type { Nest, UnionToIntersection } from "./declare.js";
 import { LAYER_MANIFEST_FILE, layerManifest, writeLayer } from "./layer.js";
 import { callerFile } from "./module.js";
 import type { Reporter } from "./progress.js";
@@ -45,8 +46,6 @@ export interface PackageSource {
   fetch(set: PackageSetSpec): Promise<FetchedDeb[]>;
 }
 
-type Nest<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: Nest<Rest, V> } : { [K in P]: V };
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type At<T, P extends string> = P extends `${infer Head}.${infer Rest}`
   ? Head extends keyof T
     ? At<T[Head], Rest>

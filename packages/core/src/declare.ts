@@ -23,10 +23,11 @@ import { NotosError, displayFile } from "./errors.js";
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface NotosOptions {}
 
-type Nest<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: Nest<Rest, V> } : { [K in P]: V };
+/** `{ a: { b: V } }` for the path "a.b" (shared with builder.ts's option slices). */
+export type Nest<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: Nest<Rest, V> } : { [K in P]: V };
 // What modules write: every declared option may be left out.
 type NestOptional<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]?: NestOptional<Rest, V> } : { [K in P]?: V };
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type Registered = keyof NotosOptions & string;
 
 /** The evaluated options of every declaring package (defaults filled in). */
