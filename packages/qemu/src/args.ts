@@ -61,6 +61,8 @@ export interface QemuArgsOptions {
   diskDir?: string;
   /** Arguments appended after `config.qemu.extraArgs`. */
   extraArgs?: readonly string[];
+  /** Cut the user-mode network off from the host's networks (`restrict=on`): only port forwards reach the guest. */
+  restrictUserNet?: boolean;
 }
 
 /** One `hostfwd=` rule of QEMU's user-mode network. */
@@ -87,7 +89,7 @@ export function buildQemuArgs(
   const q = config.qemu;
   const diskDir = options.diskDir ?? dirname(dist.rootfs);
   const forwards = options.forwards ?? q.forwards;
-  const netdev = ["user", "id=net0", ...forwards.map(hostfwd)].join(",");
+  const netdev = ["user", "id=net0", ...(options.restrictUserNet ? ["restrict=on"] : []), ...forwards.map(hostfwd)].join(",");
   const consoleArgs =
     (options.console ?? "nographic") === "nographic"
       ? ["-nographic"]
