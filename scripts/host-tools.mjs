@@ -26,6 +26,14 @@ export const hostTools = [
   { need: "tesseract", pkg: "tesseract-ocr", why: "reads the VM's screen as text (Machine.getScreenText)" },
   { need: "ssh-audit", pkg: "ssh-audit", why: "audits the booted system's sshd in the hardening boot test" },
   { need: "testssl", pkg: "testssl.sh", why: "audits the booted system's TLS in the hardening boot test" },
+  { need: "objcopy", pkg: "binutils", why: "joins kernel, initrd and command line into the UEFI image (@notos/disk)" },
+  { need: "mkfs.vfat", pkg: "dosfstools", why: "makes the EFI system partition of disk images (@notos/disk)" },
+  { need: "mcopy", pkg: "mtools", why: "copies files into FAT images without mounting them (@notos/disk)" },
+  { need: "mmd", pkg: "mtools", why: "makes directories in FAT images without mounting them (@notos/disk)" },
+  { need: "syslinux", pkg: "syslinux", why: "installs the BIOS boot loader into a disk image's FAT partition (@notos/disk)" },
+  { need: "xorriso", pkg: "xorriso", why: "writes the hybrid ISO (@notos/disk)" },
+  { need: "qemu-img", pkg: "qemu-utils", why: "converts disk images to qcow2 (@notos/disk)" },
+  { need: "/usr/share/ovmf/OVMF.fd", pkg: "ovmf", why: "UEFI firmware for booting disk images under QEMU (runvm --uefi)" },
 ];
 
 /** Never installed by setup: Debian's Essential packages and Node.js (which runs all of this) are on every machine. */
