@@ -1,13 +1,15 @@
 // base: what every notos system has. The standard builders (kernel, initrd,
 // the etc and runit layers, the rootfs); the accounts and files Debian's
 // maintainer scripts would have made (base-passwd, libpam-runtime,
-// libpam-modules), a small userland, and networking for QEMU's user network.
+// libpam-modules), a small userland, networking for QEMU's user network, and
+// the kernel hardening sysctls.
 import { mkDefault, type ModuleDefinition, defineModule } from "@notos/core";
 import { etcModule } from "@notos/etc";
 import { initrdModule } from "@notos/initrd";
 import { kernelModule } from "@notos/kernel";
 import { rootfsModule } from "@notos/rootfs";
 import { runitModule } from "@notos/runit";
+import { hardening } from "./hardening.js";
 import { pamCommonFiles } from "./pam.js";
 
 export const basePackages = [
@@ -31,7 +33,8 @@ export const basePackages = [
 export const base: ModuleDefinition = defineModule({
   name: "base",
   // The builders of every notos system: kernel and initrd for the boot, the etc and runit layers on a Debian root.
-  imports: [kernelModule, initrdModule, etcModule, runitModule, rootfsModule],
+  // And the kernel hardening sysctls, each a default the system may override.
+  imports: [kernelModule, initrdModule, etcModule, runitModule, rootfsModule, hardening],
   environment: {
     packages: basePackages,
     etc: {
@@ -55,6 +58,9 @@ export const base: ModuleDefinition = defineModule({
     users: { gid: 100 },
     nogroup: { gid: 65534 },
   },
+  // No setuid or setgid file unless a configured feature lists it with its
+  // reason (rootfs.setuid): a root-only appliance needs none of Debian's set.
+  rootfs: { setuid: mkDefault({}) },
   // QEMU's user-mode network: the guest is 10.0.2.15, the host 10.0.2.2 and
   // its DNS forwarder 10.0.2.3. Any value of the user's replaces these.
   networking: {

@@ -25,6 +25,21 @@ export const qemuInitrdModules = [
   "loop",
 ];
 
+/**
+ * The ACPI power button (QEMU's `system_powerdown`, a host shutting its VMs
+ * down) as a clean runit shutdown, with no acpid: the `button` driver turns
+ * the ACPI event into a key press on the "Power Button" input device, and
+ * this service waits for any byte on it, then runs `poweroff`. A guest
+ * without such a device keeps the service asleep instead of restarting it.
+ */
+export const POWER_BUTTON_RUN = `for d in /sys/class/input/event*; do
+  if [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ]; then dev=/dev/\${d##*/}; break; fi
+done
+if [ -z "$dev" ]; then echo "power-button: no ACPI power button"; exec sleep infinity; fi
+head -c 1 "$dev" >/dev/null
+echo "power-button: pressed, powering off"
+exec poweroff`;
+
 export const qemuGuest: ModuleDefinition = defineModule({
   name: "qemuGuest",
   // dist/runvm, the launcher; the kernel and initrd whose options this module sets.
@@ -34,5 +49,8 @@ export const qemuGuest: ModuleDefinition = defineModule({
     // The serial port is the console runvm shows and the boot tests read.
     // panic=1: a kernel panic reboots, and QEMU (-no-reboot) exits instead of hanging.
     kernelParams: ["console=ttyS0", "panic=1"],
+    // The power button's driver, and the input events it sends.
+    kernelModules: ["button", "evdev"],
   },
+  services: { "power-button": { run: POWER_BUTTON_RUN } },
 });

@@ -4,6 +4,7 @@ import type { Reporter } from "@notos/core/progress";
 import { mergedUsrPath, readDebData } from "@notos/debian/deb";
 import { pathFilter } from "./glob.js";
 import type { RootfsConfig } from "./options.js";
+import { limitSetuid } from "./setuid.js";
 import { addSkeleton } from "./skeleton.js";
 import { RootTree, type RootEntry } from "./tree.js";
 
@@ -15,7 +16,7 @@ export interface PackageEntries {
 }
 
 export interface AssembleOptions {
-  rootfs: Pick<RootfsConfig, "exclude" | "include" | "conflicts">;
+  rootfs: Pick<RootfsConfig, "exclude" | "include" | "conflicts"> & Partial<Pick<RootfsConfig, "setuid">>;
   packages: readonly PackageEntries[];
   /** Applied in order, after the packages and the skeleton. */
   layers: readonly Layer[];
@@ -40,7 +41,7 @@ export async function assembleRoot(options: AssembleOptions): Promise<AssembledR
   }
   addSkeleton(tree);
   for (const layer of options.layers) tree.addLayer(layer);
-  return { entries: tree.finish(), tree };
+  return { entries: limitSetuid(tree.finish(), options.rootfs.setuid), tree };
 }
 
 /** Package sources that stream each .deb's data archive. */

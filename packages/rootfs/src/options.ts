@@ -33,6 +33,12 @@ const rootfsSchema = z
       .default({})
       .describe("Which package wins a path that several packages ship with different content: path → package name."),
     recommends: z.boolean().default(false).describe("Follow Recommends when resolving packages."),
+    setuid: z
+      .record(absolutePath, z.string().min(1, "a reason why the file needs its privileges"))
+      .optional()
+      .describe(
+        "When set, the only regular files that keep setuid/setgid bits: path → why a configured feature needs it. Every other file's bits are cleared. Unset keeps the bits as the packages ship them.",
+      ),
   })
   .prefault({});
 

@@ -8,3 +8,4 @@ export { addSkeleton, SKELETON_DIRS, ROOT_LINKS, ALTERNATIVES } from "../skeleto
 export { usrMergeEntry, type PathMapper } from "../usrmerge.js";
 export { compileGlob, globMatcher, pathFilter, type PathMatcher } from "../glob.js";
 export { rootManifest, sizeReport, type RootManifestEntry, type SizeReport, type OriginSize } from "../manifest.js";
+export { limitSetuid, isSetuidFile } from "../setuid.js";
