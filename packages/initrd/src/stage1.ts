@@ -3,7 +3,9 @@
 // device code without `overlay.device`, no post-mount module loading
 // without `boot.kernelModules`); every step prints one line, and every
 // failure says what failed and what was found, then starts the emergency
-// shell (when enabled) or powers off. It never hangs silently.
+// shell (when enabled) or powers off. It never hangs silently. The root is a
+// device path or a GPT partition (root=PARTUUID=…, root=PARTLABEL=…), as a
+// disk image's command line names it.
 import { shellQuote } from "@notos/core/text";
 import { modulesClosure, type KernelArtifact } from "@notos/kernel";
 import type { InitrdOptions } from "./options.js";
@@ -103,6 +105,50 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     add("", `log ${q(`loading kernel modules: ${early.join(" ")}`)}`, `load_modules ${early.join(" ")}`);
   }
 
+  add(
+    "",
+    "# root=PARTUUID=… and root=PARTLABEL=… name a GPT partition (a disk image's",
+    "# root); devtmpfs makes no /dev/disk/by-* links, so look for it here: the",
+    "# partition name is PARTNAME in sysfs, the unique GUID is read from the GPT.",
+    "le() { # file offset count: the little-endian unsigned integer there",
+    "  v=0",
+    "  s=0",
+    '  for b in $(od -An -tx1 -v -j "$2" -N "$3" "$1" 2>/dev/null); do',
+    "    v=$((v + (0x$b << s)))",
+    "    s=$((s + 8))",
+    "  done",
+    '  echo "$v"',
+    "}",
+    "partuuid() { # partition (vda2): its GPT unique GUID, lower case",
+    '  n=$(cat "/sys/class/block/$1/partition" 2>/dev/null) || return 1',
+    '  disk=$(basename "$(dirname "$(readlink -f "/sys/class/block/$1")")")',
+    '  ss=$(cat "/sys/class/block/$disk/queue/logical_block_size" 2>/dev/null) || ss=512',
+    '  [ "$(od -An -tx1 -j "$ss" -N 8 "/dev/$disk" 2>/dev/null | tr -d \' \\n\')" = 4546492050415254 ] || return 1',
+    '  lba=$(le "/dev/$disk" $((ss + 72)) 8)',
+    '  size=$(le "/dev/$disk" $((ss + 84)) 4)',
+    '  set -- $(od -An -tx1 -v -j $((lba * ss + (n - 1) * size + 16)) -N 16 "/dev/$disk" 2>/dev/null)',
+    '  [ $# -eq 16 ] || return 1',
+    '  echo "$4$3$2$1-$6$5-$8$7-$9${10}-${11}${12}${13}${14}${15}${16}"',
+    "}",
+    "find_root() { # the device $root names, once it is there",
+    '  case "$root" in',
+    "    PARTUUID=* | PARTLABEL=*)",
+    '      want=$(echo "${root#*=}" | tr A-F a-f)',
+    "      for p in /sys/class/block/*; do",
+    '        [ -e "$p/partition" ] || continue',
+    '        case "$root" in',
+    '          PARTLABEL=*) grep -qx "PARTNAME=${root#*=}" "$p/uevent" 2>/dev/null || continue ;;',
+    '          *) [ "$(partuuid "${p##*/}")" = "$want" ] || continue ;;',
+    "        esac",
+    '        echo "/dev/${p##*/}"',
+    "        return",
+    "      done",
+    "      ;;",
+    '    *) [ -b "$root" ] && echo "$root" ;;',
+    "  esac",
+    "}",
+  );
+
   const wait = (variable: string, what: string) => {
     add(
       `log "waiting for ${what} $${variable} (up to ${initrd.rootWaitSeconds} s)"`,
@@ -114,8 +160,18 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
       "done",
     );
   };
-  add("");
-  wait("root", "root device");
+  add(
+    "",
+    `log "waiting for root device $root (up to ${initrd.rootWaitSeconds} s)"`,
+    "i=0",
+    'until dev=$(find_root) && [ -n "$dev" ]; do',
+    `  [ "$i" -ge ${initrd.rootWaitSeconds * 10} ] && fail "root device $root did not appear within ${initrd.rootWaitSeconds} s"`,
+    "  sleep 0.1",
+    "  i=$((i + 1))",
+    "done",
+    '[ "$dev" = "$root" ] || log "root device $root is $dev"',
+    'root=$dev',
+  );
   add(
     `log "mounting $root (${initrd.rootFsType}) read-only on /lower"`,
     `mount -t ${q(initrd.rootFsType)} -o ro "$root" /lower || fail "mounting the root device $root (${initrd.rootFsType}) read-only"`,

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { ModuleIndex, ModuleInfo } from "@notos/kernel";
@@ -28,7 +31,7 @@ describe("generateStage1", () => {
     await syntaxOk(script);
     expect(stage1Modules(config(base), kernel)).toEqual({ early: ["virtio_ring", "virtio", "virtio_blk", "squashfs", "overlay"], late: ["virtio_rng"] });
     const early = script.indexOf("load_modules virtio_ring virtio virtio_blk squashfs overlay");
-    const wait = script.indexOf('while [ ! -b "$root" ]');
+    const wait = script.indexOf('until dev=$(find_root) && [ -n "$dev" ]; do');
     const overlay = script.indexOf("mount -t overlay");
     const late = script.indexOf("load_modules virtio_rng\n");
     const exec = script.indexOf('exec switch_root /mnt "$init"');
@@ -83,6 +86,73 @@ describe("generateStage1", () => {
     expect(fail).toContain("poweroff -f");
     // every mount and modprobe is checked
     for (const line of script.split("\n").filter((l) => /^\s*(mount|modprobe) /.test(l))) expect(line).toMatch(/\|\| fail /);
+  });
+});
+
+// The root-finding functions of /init, run by the host's sh against a
+// sysfs tree and a disk image made here: the same code stage 1 runs, with
+// /sys and /dev moved under a temporary directory.
+describe("finding the root by GPT partition", () => {
+  const guid = "0fc63daf-8483-4772-8e79-3d69d8477de4";
+  /** A disk whose GPT (as far as stage 1 reads it) puts `guid` on partition 2. */
+  function disk(): Buffer {
+    const d = Buffer.alloc(64 * 512);
+    d.write("EFI PART", 512, "latin1");
+    d.writeBigUInt64LE(2n, 512 + 72); // entries at LBA 2
+    d.writeUInt32LE(128, 512 + 84); // 128-byte entries
+    const b = Buffer.from(guid.replace(/-/g, ""), "hex");
+    const mixed = Buffer.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]);
+    mixed.copy(d, 2 * 512 + 128 + 16);
+    return d;
+  }
+  function sysfs(): string {
+    const t = mkdtempSync(join(tmpdir(), "notos-stage1-"));
+    const dev = join(t, "sys/devices/pci0/virtio1/block/vda");
+    mkdirSync(join(dev, "queue"), { recursive: true });
+    writeFileSync(join(dev, "queue/logical_block_size"), "512\n");
+    mkdirSync(join(t, "sys/class/block"), { recursive: true });
+    symlinkSync(dev, join(t, "sys/class/block/vda"));
+    for (const [n, name] of [[1, "EFI system partition"], [2, "notos-root"]] as const) {
+      mkdirSync(join(dev, `vda${n}`));
+      writeFileSync(join(dev, `vda${n}/partition`), `${n}\n`);
+      writeFileSync(join(dev, `vda${n}/uevent`), `MAJOR=254\nMINOR=${n}\nDEVNAME=vda${n}\nDEVTYPE=partition\nPARTN=${n}\nPARTNAME=${name}\n`);
+      symlinkSync(join(dev, `vda${n}`), join(t, `sys/class/block/vda${n}`));
+    }
+    mkdirSync(join(t, "dev"));
+    writeFileSync(join(t, "dev/vda"), disk());
+    return t;
+  }
+  /** find_root as /init defines it, with `root` set, in a shell whose /sys and /dev are under `t`. */
+  async function findRoot(t: string, root: string): Promise<string> {
+    const script = generateStage1(config(base), kernel);
+    const functions = script.slice(script.indexOf("le() {"), script.indexOf("\n}\n", script.indexOf("find_root() {")) + 3);
+    const moved = functions.replaceAll("/sys/class/block", `${t}/sys/class/block`).replaceAll('"/dev/$disk"', `"${t}/dev/$disk"`);
+    const { stdout } = await execa("sh", ["-c", `${moved}\nroot=${shellQuote(root)}\nfind_root`], { reject: false });
+    return stdout;
+  }
+
+  it("resolves root=PARTLABEL= from the partition names in sysfs", async () => {
+    const t = sysfs();
+    expect(await findRoot(t, "PARTLABEL=notos-root")).toBe("/dev/vda2");
+    expect(await findRoot(t, "PARTLABEL=EFI system partition")).toBe("/dev/vda1");
+    expect(await findRoot(t, "PARTLABEL=other")).toBe("");
+  });
+
+  it("resolves root=PARTUUID= from the unique GUIDs in the GPT, in either case", async () => {
+    const t = sysfs();
+    expect(await findRoot(t, `PARTUUID=${guid}`)).toBe("/dev/vda2");
+    expect(await findRoot(t, `PARTUUID=${guid.toUpperCase()}`)).toBe("/dev/vda2");
+    expect(await findRoot(t, "PARTUUID=00000000-0000-4000-8000-000000000000")).toBe("");
+  });
+
+  it("finds nothing on a disk without a GPT, and keeps plain device paths", async () => {
+    const t = sysfs();
+    writeFileSync(join(t, "dev/vda"), Buffer.alloc(64 * 512));
+    expect(await findRoot(t, `PARTUUID=${guid}`)).toBe("");
+    expect(await findRoot(t, "/dev/null")).toBe("");
+    const script = generateStage1(config(base), kernel);
+    await syntaxOk(script);
+    expect(script).toContain('[ "$dev" = "$root" ] || log "root device $root is $dev"');
   });
 });
 
