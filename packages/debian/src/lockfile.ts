@@ -4,6 +4,7 @@ import { promises as fs } from "node:fs";
 import { setDefinition, sameDefinition, type PackageSet, type SetDefinition } from "./sets.js";
 import type { PackageRecord } from "./records.js";
 import { writeFileAtomic } from "@notos/core/fs";
+import { z } from "zod";
 import { DebianError } from "./errors.js";
 
 export const LOCKFILE_VERSION = 1;
@@ -111,14 +112,50 @@ export function parseLock(text: string, file = "notos.lock.json"): LockFile {
       cause: error,
     });
   }
-  const lock = data as Partial<LockFile>;
-  if (lock?.lockfileVersion !== LOCKFILE_VERSION || typeof lock.debian !== "object" || typeof lock.sets !== "object") {
+  if ((data as Partial<LockFile> | null)?.lockfileVersion !== LOCKFILE_VERSION) {
     throw new DebianError(`${file} is not a notos lock file of version ${LOCKFILE_VERSION}`, {
       hint: "delete the file and run `npm run lock` to create it again",
     });
   }
-  return lock as LockFile;
+  // Every field the readers use, checked here: a hand-edited lock fails with its path, not deep in a build.
+  const checked = lockSchema.safeParse(data);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new DebianError(`${file}: ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`, {
+      code: "DEBIAN_LOCK",
+      hint: "fix the entry, or delete the file and run `npm run lock` to create it again",
+    });
+  }
+  return data as LockFile;
 }
+
+const words = z.array(z.string());
+const lockSchema = z.object({
+  lockfileVersion: z.literal(LOCKFILE_VERSION),
+  debian: z.object({ architecture: z.string(), suites: words, components: words }),
+  sets: z.record(
+    z.string(),
+    z.object({
+      definition: z.object({
+        roots: words,
+        dependencies: z.union([z.literal("all"), z.literal("none"), z.object({ only: z.string() })]),
+        recommends: z.boolean(),
+        essential: z.boolean(),
+      }),
+      packages: z.array(
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          architecture: z.string(),
+          suite: z.string(),
+          filename: z.string(),
+          size: z.number().int().nonnegative(),
+          sha256: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
 
 export async function readLock(path: string): Promise<LockFile | undefined> {
   let text: string;

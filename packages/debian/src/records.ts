@@ -1,6 +1,7 @@
 // One binary package as the archive index describes it, and the in-memory
 // index the resolver works on.
 import { field, parseDeb822 } from "./deb822.js";
+import { DebianError, REFRESH_HINT } from "./errors.js";
 import { parseRelations, type Relation } from "./relations.js";
 import { compareVersions } from "./version.js";
 
@@ -31,12 +32,19 @@ export function parsePackages(text: string, suite: string): PackageRecord[] {
     const filename = field(p, "Filename");
     const sha256 = field(p, "SHA256");
     if (!name || !version || !filename || !sha256) continue;
+    const size = field(p, "Size") ?? "0";
+    if (!/^\d{1,15}$/.test(size) || !/^[0-9a-f]{64}$/.test(sha256)) {
+      throw new DebianError(`Packages index: ${name} ${version} has ${/^\d{1,15}$/.test(size) ? `SHA256 ${JSON.stringify(sha256)}, not 64 hex digits` : `Size ${JSON.stringify(size)}, not a number of bytes`}`, {
+        code: "DEBIAN_INDEX",
+        hint: "the index is damaged; " + REFRESH_HINT,
+      });
+    }
     const record: PackageRecord = {
       package: name,
       version,
       architecture: field(p, "Architecture") ?? "all",
       filename,
-      size: Number(field(p, "Size") ?? 0),
+      size: Number(size),
       sha256,
       suite,
     };

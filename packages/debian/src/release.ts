@@ -59,8 +59,15 @@ export function parseRelease(text: string): Release {
   if (!paragraph) throw new DebianError("empty Release file");
   const files = new Map<string, IndexFileHash>();
   for (const line of (field(paragraph, "SHA256") ?? "").split("\n")) {
-    const [sha256, size, path] = line.trim().split(/\s+/);
-    if (sha256 && size && path) files.set(path, { size: Number(size), sha256 });
+    if (line.trim() === "") continue;
+    const m = /^\s*([0-9a-f]{64})\s+(\d{1,15})\s+(\S+)\s*$/.exec(line);
+    if (!m) {
+      throw new DebianError(`Release file: ${JSON.stringify(line.slice(0, 120))} in the SHA256 section is not "HASH SIZE PATH"`, {
+        code: "DEBIAN_RELEASE",
+        hint: "the mirror does not serve a usable Debian archive",
+      });
+    }
+    files.set(m[3]!, { size: Number(m[2]), sha256: m[1]! });
   }
   if (files.size === 0) throw new DebianError("Release file has no SHA256 section", { hint: "the mirror does not serve a usable Debian archive" });
   const release: Release = {
