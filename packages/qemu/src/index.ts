@@ -8,7 +8,23 @@ export { qemuOptions, type QemuOptions, type QemuOptionsInput, type PortForward,
 export { defaultVmConfig, type VmConfig } from "./config.js";
 export { runvmScript, type RunvmOptions } from "./runvm.js";
 export { qemuArgs, distFiles, type QemuArgsOptions, type DistFiles, type Accel, type ConsoleMode } from "./args.js";
-export { Machine, type MachineOptions, type ExitStatus, type SshOptions, type SshResult, type ExecResult } from "./machine.js";
+export {
+  Machine,
+  type MachineOptions,
+  type MachineNetwork,
+  type SshLogin,
+  type CommandOptions,
+  type WaitOptions,
+  type ConsoleWaitOptions,
+  type ShutdownOptions,
+  type KeyOptions,
+  type ExitStatus,
+  type SshOptions,
+  type SshResult,
+  type ExecResult,
+} from "./machine.js";
+export { VirtualNetwork, testMac, type VirtualNetworkOptions } from "./network.js";
+export { retry, type Attempt, type RetryOptions, type RetrySpec } from "./retry.js";
 export { killAllMachines, liveQemuPids } from "./live.js";
 export { QemuError, MachineError } from "./errors.js";
 export { testInstrumentation, TEST_SHELL_RUN } from "./instrumentation.js";

@@ -1,14 +1,17 @@
-// Machine: one QEMU VM driven from a test, modelled on the NixOS test driver
-// (start, waitForConsole, succeed, fail, screenshot, shutdown, crash).
+// Machine: one QEMU VM driven from a test, with the NixOS test driver's calls
+// in TypeScript (succeed, waitUntilSucceeds, waitForOpenPort, sendKeys,
+// getScreenText, block, reboot, shutdown, …; docs/testing.md maps them).
 //
 // QEMU runs in the background; the serial console is its stdin and stdout
-// (stdin stays silent unless a test types with sendConsole); QMP and the test
-// shell (hvc0) are unix sockets in a private temporary directory.
+// (stdin stays silent unless a test types on it); QMP and the test shell
+// (hvc0) are unix sockets in a private temporary directory. Commands go to
+// the test shell, or over ssh on a system without it. Every wait is one
+// retry loop (retry.ts) and takes an options object: `{ timeoutMs }`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { shellQuote } from "@notos/core/text";
 import { execa } from "execa";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
@@ -16,12 +19,17 @@ import { resolveAccel } from "./accel.js";
 import { defaultVmConfig, type VmConfig, type VmPortForward } from "./config.js";
 import { ConsoleLog } from "./console.js";
 import { MachineError, QemuError } from "./errors.js";
+import { charsToCombos, keyCombo, sendKeyArgs, serialBytes } from "./keys.js";
+import { testMac, type VirtualNetwork } from "./network.js";
+import { ocrPng } from "./ocr.js";
 import { findExecutable, isReadable } from "./path.js";
 import { ppmToPng } from "./png.js";
-import { remapForwards } from "./ports.js";
+import { freePort, remapForwards } from "./ports.js";
 import { QmpClient, QmpError } from "./qmp.js";
 import { track } from "./reaper.js";
+import { asOptions, retry, type Attempt, type RetryOptions } from "./retry.js";
 import { ShellSession, ShellTimeout, type ExecResult } from "./shell.js";
+import { sshRun, type SshTarget } from "./ssh.js";
 
 export type { ExecResult } from "./shell.js";
 
@@ -48,6 +56,72 @@ export interface MachineOptions {
   commandTimeoutMs?: number;
   /** Receives driver log lines ("machine: starting") and console lines ("machine# …"). */
   log?: (line: string) => void;
+  /**
+   * Run commands over ssh, for a system without the test shell: a private
+   * key whose public half the guest user's authorized keys hold. The guest's
+   * ssh port is reached through its forward (added at run time when the
+   * configuration has none).
+   */
+  ssh?: SshLogin;
+  /** Where commands go: "shell" (the test shell on hvc0; the default without `ssh`) or "ssh" (the default with it). */
+  commands?: "shell" | "ssh";
+  /** Private virtual networks, one NIC each: eth1, eth2, … in this order (eth0 is the user-mode network). */
+  networks?: readonly MachineNetwork[];
+  /** This machine's number on its networks (MAC addresses 52:54:00:12:<nic>:<index>); default 1. */
+  index?: number;
+  /**
+   * Cut the user-mode network (eth0) off from the host's networks, so only
+   * port forwards reach the guest; default: on when `networks` are given,
+   * so traffic meant for a private network can never leave through eth0.
+   */
+  restrictUserNet?: boolean;
+}
+
+export interface SshLogin {
+  /** Private key file. */
+  key: string;
+  /** Default "root". */
+  user?: string;
+  /** The guest's ssh port; default 22. */
+  guestPort?: number;
+}
+
+export interface MachineNetwork {
+  network: VirtualNetwork;
+  /** Default: testMac(index, nic number). */
+  mac?: string;
+}
+
+/** Options of a command: how long it may take. */
+export interface CommandOptions {
+  /** Default: the machine's commandTimeoutMs (60 s). */
+  timeoutMs?: number;
+}
+
+/** Options of a wait: how long in total, and the pause between tries. */
+export type WaitOptions = RetryOptions;
+
+export interface ConsoleWaitOptions extends WaitOptions {
+  /** Match only console text that arrives after this call. */
+  fromNow?: boolean;
+}
+
+export interface ShutdownOptions {
+  /** Default 60 s. */
+  timeoutMs?: number;
+  /**
+   * "acpi": QEMU's power button (system_powerdown), which a notos guest
+   * answers with a clean runit shutdown; "command": run `command` in the
+   * guest. Default: "command" with the test shell, "acpi" over ssh.
+   */
+  via?: "acpi" | "command";
+  /** The guest command of `via: "command"`; default "poweroff". */
+  command?: string;
+}
+
+export interface KeyOptions {
+  /** "vga": the VM's keyboard (QMP send-key, what the VGA console reads; default); "serial": bytes on the serial console. */
+  to?: "vga" | "serial";
 }
 
 export interface ExitStatus {
@@ -102,6 +176,10 @@ export class Machine {
   private ended: ExitStatus | undefined;
   private exitWaiters = new Set<(s: ExitStatus) => void>();
   private startedAt = 0;
+  /** Commands over ssh have answered since the last boot. */
+  private sshReady = false;
+  /** The QEMU device ids of the private networks' NICs. */
+  private nics: string[] = [];
   /** The serial console, stripped and timestamped. */
   readonly console: ConsoleLog;
   /** The acceleration in use, once started. */
@@ -134,6 +212,13 @@ export class Machine {
     return this.child !== undefined && this.exitStatus === undefined;
   }
 
+  /** A started machine: `await using machine = await Machine.start({ … })` kills QEMU when the scope ends. */
+  static async start(options: MachineOptions): Promise<Machine> {
+    const machine = new Machine(options);
+    await machine.start();
+    return machine;
+  }
+
   /** Start QEMU in the background; resolves once QEMU runs and answers on QMP. */
   async start(): Promise<void> {
     if (this.child) throw new QemuError(`${this.name}: already started`, { code: "QEMU_MACHINE_STATE", hint: "a Machine boots once: make a new one to boot again" });
@@ -155,16 +240,23 @@ export class Machine {
     this.dir = await mkdtemp(join(tmpdir(), "notos-qemu-"));
     const qmpPath = join(this.dir, "qmp.sock");
     const shellPath = join(this.dir, "shell.sock");
+    const networks = this.options.networks ?? [];
+    this.nics = networks.map((_, i) => `nic${i + 1}`);
+    const nicArgs = networks.flatMap((n, i) =>
+      n.network.nicArgs({ netdev: `vlan${i + 1}`, device: `nic${i + 1}`, mac: n.mac ?? testMac(this.options.index ?? 1, i + 1) }),
+    );
     const args = qemuArgs(files, this.config, {
       commandLine,
       accel: this.accel,
       console: "stdio",
       forwards: this.forwards,
+      restrictUserNet: this.options.restrictUserNet ?? networks.length > 0,
       extraArgs: [
         "-qmp", `unix:${qmpPath},server=on,wait=off`,
         "-device", "virtio-serial-pci",
         "-chardev", `socket,id=shell,path=${shellPath},server=on,wait=off`,
         "-device", "virtconsole,chardev=shell",
+        ...nicArgs,
         ...(this.options.extraArgs ?? []),
       ],
     });
@@ -251,43 +343,52 @@ export class Machine {
     return this.console.text();
   }
 
+
+  /** How commands reach the guest. */
+  get commandsVia(): "shell" | "ssh" {
+    return this.options.commands ?? (this.options.ssh ? "ssh" : "shell");
+  }
+
+  /** A probe's pause is cut short by new console output or QEMU's exit. */
+  private wakeOnConsole = (retryNow: () => void): (() => void) => {
+    const unsubscribe = this.console.onChange(retryNow);
+    this.exitWaiters.add(retryNow);
+    return () => {
+      unsubscribe();
+      this.exitWaiters.delete(retryNow);
+    };
+  };
+
   /**
-   * Wait until the serial console matches `regex` (on the text since boot, or
-   * since this call with `fromNow`). Resolves with the match.
+   * Wait until the serial console matches `pattern` (a RegExp, or a string
+   * it contains), on the text since boot or, with `fromNow`, since this
+   * call. Resolves with the match.
    */
-  waitForConsole(regex: RegExp, timeoutMs = 60_000, options: { fromNow?: boolean } = {}): Promise<RegExpExecArray> {
-    const re = new RegExp(regex.source, regex.flags.replace(/[gy]/g, ""));
+  async waitForConsoleText(pattern: RegExp | string, options: ConsoleWaitOptions = {}): Promise<RegExpExecArray> {
+    const re = typeof pattern === "string" ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
     const offset = options.fromNow ? this.console.text().length : 0;
-    return new Promise((resolvePromise, reject) => {
-      const check = (): boolean => {
+    return this.consoleMatch(re, offset, options);
+  }
+
+  private consoleMatch(re: RegExp, offset: number, options: WaitOptions): Promise<RegExpExecArray> {
+    if (!this.child) throw notStarted(this.name, "waitForConsoleText");
+    return retry({
+      ...options,
+      intervalMs: options.intervalMs ?? 1_000,
+      wake: this.wakeOnConsole,
+      probe: (): Attempt<RegExpExecArray> => {
         const m = re.exec(this.console.text().slice(offset));
-        if (m) {
-          finish();
-          resolvePromise(m);
-          return true;
-        }
-        return false;
-      };
-      const onExit = () => {
-        if (check()) return;
-        finish();
-        reject(this.error(`QEMU exited while waiting for ${regex} on the console`, EXITED));
-      };
-      const timer = setTimeout(() => {
-        if (check()) return;
-        finish();
-        reject(this.error(`timed out after ${timeoutMs} ms waiting for ${regex} on the console`, TIMEOUT));
-      }, timeoutMs);
-      const unsubscribe = this.console.onChange(() => void check());
-      const finish = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        this.exitWaiters.delete(onExit);
-      };
-      if (check()) return;
-      if (this.ended) return onExit();
-      this.exitWaiters.add(onExit);
+        if (m) return { done: true, value: m };
+        if (this.ended) throw this.error(`QEMU exited while waiting for ${re} on the console`, EXITED);
+        return { done: false };
+      },
+      timeout: (_saw, ms) => this.error(`timed out after ${ms} ms waiting for ${re} on the console`, TIMEOUT),
     });
+  }
+
+  /** waitForConsoleText with a positional timeout, as before. */
+  waitForConsole(regex: RegExp, timeoutMs = 60_000, options: { fromNow?: boolean } = {}): Promise<RegExpExecArray> {
+    return this.waitForConsoleText(regex, { timeoutMs, ...options });
   }
 
   /**
@@ -303,24 +404,74 @@ export class Machine {
     );
   }
 
+  /** Press one key combination ("ctrl-alt-delete", "ret", "shift-a") on the VM's keyboard, or send its bytes on the serial console. */
+  async sendKeys(combo: string, options: KeyOptions = {}): Promise<void> {
+    this.requireRunning("sendKeys");
+    if (options.to === "serial") return this.sendConsole(serialBytes(combo));
+    await this.qmp!.execute("send-key", sendKeyArgs(keyCombo(combo)));
+  }
+
+  /** Type text: on the VM's keyboard (US layout, one key press per character; default) or as bytes on the serial console. */
+  async sendChars(text: string, options: KeyOptions & { delayMs?: number } = {}): Promise<void> {
+    this.requireRunning("sendChars");
+    if (options.to === "serial") return this.sendConsole(text);
+    for (const keys of charsToCombos(text)) {
+      await this.qmp!.execute("send-key", sendKeyArgs(keys));
+      await sleep(options.delayMs ?? 10);
+    }
+  }
+
   private async connectShell(): Promise<ShellSession> {
     if (this.shell) return this.shell;
     this.shellConnecting ??= ShellSession.connect(join(this.dir!, "shell.sock")).then((s) => (this.shell = s));
     return this.shellConnecting;
   }
 
-  /** Wait until the guest's test shell (testInstrumentation) answers on hvc0. */
-  async waitForShell(timeoutMs = 120_000): Promise<void> {
+  private sshTarget(): SshTarget {
+    const login = this.options.ssh;
+    if (!login) throw new QemuError(`${this.name}: commands over ssh need a key`, { code: "QEMU_MACHINE_OPTIONS", hint: "pass `ssh: { key }` to the Machine" });
+    const guest = login.guestPort ?? 22;
+    return { host: this.forwardedHost(guest), port: this.forwardedPort(guest), key: login.key, user: login.user ?? "root" };
+  }
+
+  /**
+   * Wait until commands can run: the test shell on hvc0 answers, or (over
+   * ssh) a login with the key succeeds. The other calls wait for it first.
+   */
+  async waitForShell(options: number | WaitOptions = {}): Promise<void> {
+    const { timeoutMs = 120_000, intervalMs } = asOptions<WaitOptions>(options);
     this.requireRunning("waitForShell");
+    if (this.commandsVia === "ssh") return this.waitForSsh(timeoutMs, intervalMs);
     const shell = await this.connectShell();
     try {
       await this.raceExit(shell.waitReady(timeoutMs), "waiting for the test shell");
     } catch (e) {
       if (e instanceof ShellTimeout)
-        throw this.error(`the test shell on hvc0 did not answer within ${timeoutMs} ms`, { code: "QEMU_TIMEOUT", hint: "is the testInstrumentation module imported?" });
+        throw this.error(`the test shell on hvc0 did not answer within ${timeoutMs} ms`, { code: "QEMU_TIMEOUT", hint: "is the testInstrumentation module imported? Without it, pass `ssh: { key }`" });
       throw e;
     }
     this.log("connected to the guest's test shell");
+  }
+
+  private async waitForSsh(timeoutMs: number, intervalMs?: number): Promise<void> {
+    if (this.sshReady) return;
+    const guest = this.options.ssh?.guestPort ?? 22;
+    if (!this.forwards.some((f) => f.guest === guest && f.proto === "tcp")) await this.forwardPort({ guest });
+    await retry({
+      timeoutMs,
+      intervalMs,
+      stop: () => (this.exitStatus ? this.error(`QEMU exited (${this.describeExit(this.exitStatus)}) while waiting for ssh`, EXITED) : undefined),
+      probe: async (left): Promise<Attempt<void>> => {
+        const r = await sshRun(this.sshTarget(), "true", { timeoutMs: Math.min(left, 30_000) });
+        return r.status === 0 ? { done: true, value: undefined } : { done: false, saw: r.timedOut ? "ssh timed out" : r.stderr.trim() || `exit status ${r.status}` };
+      },
+      timeout: (saw, ms) => this.error(`ssh did not let ${this.options.ssh?.user ?? "root"} in within ${ms} ms (last: ${saw ?? "no answer"})`, {
+        code: "QEMU_TIMEOUT",
+        hint: "is sshd in the system, port 22 reachable, and the key's public half in the user's authorized keys?",
+      }),
+    });
+    this.sshReady = true;
+    this.log("commands go over ssh");
   }
 
   /** Reject when QEMU exits before `p` settles. */
@@ -333,12 +484,17 @@ export class Machine {
     });
   }
 
-  /** Run a shell command in the guest as root: its exit status and stdout (stderr goes to the console). */
-  async execute(command: string, timeoutMs = this.options.commandTimeoutMs ?? 60_000): Promise<ExecResult> {
+  /** Run a shell command in the guest as root: its exit status and stdout (stderr goes to the console, or to the log over ssh). */
+  async execute(command: string, options: number | CommandOptions = {}): Promise<ExecResult> {
+    const { timeoutMs = this.options.commandTimeoutMs ?? 60_000 } = asOptions<CommandOptions>(options);
     this.requireRunning("execute");
     const started = Date.now();
-    await this.waitForShell(timeoutMs);
+    await this.waitForShell({ timeoutMs });
     const left = Math.max(1, timeoutMs - (Date.now() - started));
+    if (this.commandsVia === "ssh") {
+      const r = await this.sshCommand(command, left);
+      return { status: r.status, stdout: r.stdout.toString("utf8") };
+    }
     try {
       const result = await this.raceExit(this.shell!.execute(command, left), `running \`${command}\``);
       this.log(`\`${command}\` → exit status ${result.status}`);
@@ -352,41 +508,53 @@ export class Machine {
     }
   }
 
+  /** One command over ssh; ssh's own failures (status 255 with its message) are errors, the command's status is returned. */
+  private async sshCommand(command: string, timeoutMs: number, input?: Uint8Array): Promise<{ status: number; stdout: Buffer }> {
+    const r = await sshRun(this.sshTarget(), command, { timeoutMs, ...(input ? { input } : {}) });
+    if (r.timedOut) throw this.error(`\`${command}\` did not finish within ${timeoutMs} ms (over ssh)`, TIMEOUT);
+    if (r.stderr.trim()) this.log(`\`${command}\` stderr: ${r.stderr.trim()}`);
+    if (r.status === 255 && /^(ssh|kex_exchange|Connection|Permission denied)|port \d+:/m.test(r.stderr)) {
+      if (this.exitStatus) throw this.error(`QEMU exited (${this.describeExit(this.exitStatus)}) while running \`${command}\``, EXITED);
+      throw this.error(`ssh failed running \`${command}\`: ${r.stderr.trim()}`, { code: "QEMU_SSH", hint: "is sshd still running in the guest?" });
+    }
+    this.log(`\`${command}\` → exit status ${r.status} (ssh)`);
+    return { status: r.status, stdout: r.stdout };
+  }
+
   /** Run a command that must succeed; resolves with its stdout. */
-  async succeed(command: string, timeoutMs?: number): Promise<string> {
-    const r = await this.execute(command, timeoutMs);
+  async succeed(command: string, options?: number | CommandOptions): Promise<string> {
+    const r = await this.execute(command, options);
     if (r.status !== 0) throw this.error(`command failed with exit status ${r.status}: \`${command}\`\nstdout: ${r.stdout}`, COMMAND);
     return r.stdout;
   }
 
   /** Run a command that must fail; resolves with its stdout. */
-  async fail(command: string, timeoutMs?: number): Promise<string> {
-    const r = await this.execute(command, timeoutMs);
+  async fail(command: string, options?: number | CommandOptions): Promise<string> {
+    const r = await this.execute(command, options);
     if (r.status === 0) throw this.error(`command succeeded but should have failed: \`${command}\`\nstdout: ${r.stdout}`, COMMAND);
     return r.stdout;
   }
 
-  /** Retry a command (every `intervalMs`) until it succeeds; resolves with its stdout. */
-  async waitUntilSucceeds(command: string, timeoutMs = 60_000, intervalMs = 1000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let last: ExecResult | undefined;
-    while (Date.now() < deadline) {
-      last = await this.execute(command, Math.max(1, deadline - Date.now()));
-      if (last.status === 0) return last.stdout;
-      await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
-    }
-    throw this.error(`\`${command}\` did not succeed within ${timeoutMs} ms (last exit status ${last?.status}, stdout: ${last?.stdout ?? ""})`, TIMEOUT);
+  /** Retry a command until its exit status is 0 (`want: "success"`) or not 0; resolves with its stdout. */
+  private waitForStatus(command: string, want: "success" | "failure", options: WaitOptions, what = `\`${command}\``): Promise<string> {
+    return retry({
+      ...options,
+      probe: async (left): Promise<Attempt<string>> => {
+        const r = await this.execute(command, { timeoutMs: left });
+        return (r.status === 0) === (want === "success") ? { done: true, value: r.stdout } : { done: false, saw: `exit status ${r.status}, stdout: ${r.stdout.trim()}` };
+      },
+      timeout: (saw, ms) => this.error(`${what} did not ${want === "success" ? "succeed" : "fail"} within ${ms} ms (last: ${saw ?? "no try finished"})`, TIMEOUT),
+    });
   }
 
-  /** Retry a command until it fails. */
-  async waitUntilFails(command: string, timeoutMs = 60_000, intervalMs = 1000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const r = await this.execute(command, Math.max(1, deadline - Date.now()));
-      if (r.status !== 0) return r.stdout;
-      await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
-    }
-    throw this.error(`\`${command}\` did not fail within ${timeoutMs} ms`, TIMEOUT);
+  /** Retry a command (every `intervalMs`, default 1 s) until it succeeds; resolves with its stdout. */
+  waitUntilSucceeds(command: string, options: number | WaitOptions = {}, intervalMs?: number): Promise<string> {
+    return this.waitForStatus(command, "success", { ...asOptions<WaitOptions>(options), ...(intervalMs ? { intervalMs } : {}) });
+  }
+
+  /** Retry a command until it fails; resolves with its stdout. */
+  waitUntilFails(command: string, options: number | WaitOptions = {}, intervalMs?: number): Promise<string> {
+    return this.waitForStatus(command, "failure", { ...asOptions<WaitOptions>(options), ...(intervalMs ? { intervalMs } : {}) });
   }
 
   /**
@@ -394,20 +562,67 @@ export class Machine {
    * the guest (/proc/net/tcp{,6}): QEMU's port forward accepts connections
    * even when nothing listens, so a host-side probe proves nothing.
    */
-  async waitForOpenPort(guestPort: number, timeoutMs = 60_000): Promise<void> {
-    await this.waitUntilSucceeds(listeningCommand(guestPort), timeoutMs);
+  async waitForOpenPort(guestPort: number, options: number | WaitOptions = {}): Promise<void> {
+    await this.waitForStatus(listeningCommand(guestPort), "success", asOptions(options), `a listener on port ${guestPort}`);
+  }
+
+  /** Wait until nothing in the guest listens on a TCP port any more. */
+  async waitForClosedPort(guestPort: number, options: WaitOptions = {}): Promise<void> {
+    await this.waitForStatus(listeningCommand(guestPort), "failure", options, `a listener on port ${guestPort}`);
+  }
+
+  /** Wait until a file (or directory) exists in the guest. */
+  async waitForFile(path: string, options: WaitOptions = {}): Promise<void> {
+    await this.waitForStatus(`test -e ${shellQuote(path)}`, "success", options, `the file ${path}`);
   }
 
   /** Wait until runit reports a service as running (`sv status` says "run:"). */
-  async waitForService(name: string, timeoutMs = 60_000): Promise<void> {
-    await this.waitUntilSucceeds(`case "$(sv status ${shellQuote(name)} 2>/dev/null)" in run:*) exit 0;; esac; exit 1`, timeoutMs);
+  async waitForService(name: string, options: number | WaitOptions = {}): Promise<void> {
+    await this.waitForStatus(`case "$(sv status ${shellQuote(name)} 2>/dev/null)" in run:*) exit 0;; esac; exit 1`, "success", asOptions(options), `the service ${name}`);
   }
 
-  /** The host port forwarded to a guest port (from config.qemu.forwards, remapped unless keepHostPorts). */
+  /** Copy a host file into the guest (its mode kept; parent directories made). */
+  async copyFromHost(hostPath: string, guestPath: string, options: CommandOptions = {}): Promise<void> {
+    const [content, info] = await Promise.all([readFile(hostPath), stat(hostPath)]);
+    const mode = (info.mode & 0o7777).toString(8);
+    const target = shellQuote(guestPath);
+    const tmp = shellQuote(`${guestPath}.notos-copy`);
+    const prepare = `mkdir -p "$(dirname ${target})"`;
+    if (this.commandsVia === "ssh") {
+      await this.waitForShell(options);
+      const r = await this.sshCommand(`${prepare} && cat > ${tmp} && chmod ${mode} ${tmp} && mv ${tmp} ${target}`, options.timeoutMs ?? 60_000, content);
+      if (r.status !== 0) throw this.error(`copying ${hostPath} to ${guestPath} failed (exit status ${r.status})`, COMMAND);
+      return;
+    }
+    // The test shell has no stdin for commands: base64 in pieces the shell reads as one line each.
+    const b64 = content.toString("base64");
+    await this.succeed(`${prepare} && : > ${tmp}`, options);
+    for (let i = 0; i < b64.length; i += COPY_CHUNK) await this.succeed(`printf %s '${b64.slice(i, i + COPY_CHUNK)}' | base64 -d >> ${tmp}`, options);
+    await this.succeed(`chmod ${mode} ${tmp} && mv ${tmp} ${target}`, options);
+    this.log(`copied ${hostPath} to ${guestPath}`);
+  }
+
+  /** Copy a guest file to the host (parent directories made). */
+  async copyFromMachine(guestPath: string, hostPath: string, options: CommandOptions = {}): Promise<void> {
+    let content: Buffer;
+    if (this.commandsVia === "ssh") {
+      await this.waitForShell(options);
+      const r = await this.sshCommand(`cat ${shellQuote(guestPath)}`, options.timeoutMs ?? 60_000);
+      if (r.status !== 0) throw this.error(`cannot read ${guestPath} in the guest (exit status ${r.status})`, COMMAND);
+      content = r.stdout;
+    } else {
+      content = Buffer.from(await this.succeed(`base64 < ${shellQuote(guestPath)}`, options), "base64");
+    }
+    await mkdir(dirname(resolve(hostPath)), { recursive: true });
+    await writeFile(hostPath, content);
+    this.log(`copied ${guestPath} to ${hostPath}`);
+  }
+
+  /** The host port forwarded to a guest port (from config.qemu.forwards, remapped unless keepHostPorts, or added by forwardPort). */
   forwardedPort(guestPort: number, proto: "tcp" | "udp" = "tcp"): number {
     if (!this.child) throw notStarted(this.name, "forwardedPort()");
     const f = this.forwards.find((x) => x.guest === guestPort && x.proto === proto);
-    if (!f) throw new QemuError(`${this.name}: guest ${proto} port ${guestPort} is not forwarded`, { code: "QEMU_NOT_FORWARDED", hint: "add it to qemu.forwards in the configuration" });
+    if (!f) throw new QemuError(`${this.name}: guest ${proto} port ${guestPort} is not forwarded`, { code: "QEMU_NOT_FORWARDED", hint: "add it to qemu.forwards in the configuration, or call machine.forwardPort({ guest })" });
     return f.host;
   }
 
@@ -417,27 +632,26 @@ export class Machine {
     return !f || f.bind === "" || f.bind === "0.0.0.0" ? "127.0.0.1" : f.bind;
   }
 
+  /** Forward a host port (default: a free one) to a guest port while the VM runs; resolves with the host port. */
+  async forwardPort(options: { guest: number; host?: number; proto?: "tcp" | "udp"; bind?: string }): Promise<number> {
+    this.requireRunning("forwardPort");
+    const proto = options.proto ?? "tcp";
+    const bind = options.bind ?? "127.0.0.1";
+    const host = options.host ?? (await freePort(bind));
+    const said = await this.qmp!.execute<string>("human-monitor-command", { "command-line": `hostfwd_add net0 ${proto}:${bind}:${host}-:${options.guest}` });
+    if (said.trim()) throw this.error(`QEMU refused to forward ${bind}:${host} to guest port ${options.guest}: ${said.trim()}`, { code: "QEMU_FORWARD", hint: "the host port may be taken; leave `host` out for a free one" });
+    this.forwards = [...this.forwards, { proto, host, guest: options.guest, bind }];
+    this.log(`forwarding ${bind}:${host} → guest ${proto} port ${options.guest}`);
+    return host;
+  }
+
   /** Run a command over ssh through the forwarded port (the host's `ssh`, key only, no host key checks). */
   async ssh(command: string, options: SshOptions): Promise<SshResult> {
     this.requireRunning("ssh");
     const port = options.port ?? this.forwardedPort(22);
-    const r = await execa(
-      "ssh",
-      [
-        "-o", "StrictHostKeyChecking=no",
-        "-o", "UserKnownHostsFile=/dev/null",
-        "-o", "BatchMode=yes",
-        "-o", "LogLevel=ERROR",
-        "-o", "ConnectTimeout=20",
-        "-i", options.key,
-        "-p", String(port),
-        `${options.user ?? "root"}@${this.forwardedHost(22)}`,
-        command,
-      ],
-      { stdin: "ignore", reject: false, timeout: options.timeoutMs ?? 60_000, killSignal: "SIGKILL" },
-    );
+    const r = await sshRun({ host: this.forwardedHost(22), port, key: options.key, user: options.user ?? "root" }, command, { timeoutMs: options.timeoutMs ?? 60_000 });
     if (r.timedOut) throw this.error(`ssh \`${command}\` timed out`, TIMEOUT);
-    return { status: r.exitCode ?? 255, stdout: String(r.stdout), stderr: String(r.stderr) };
+    return { status: r.status, stdout: r.stdout.toString("utf8"), stderr: r.stderr };
   }
 
   /** Save the screen as a PNG (QMP screendump; converted from PPM when QEMU cannot write PNG). */
@@ -454,6 +668,47 @@ export class Machine {
       await writeFile(target, ppmToPng(await readFile(ppm)));
     }
     this.log(`screenshot saved to ${target}`);
+  }
+
+  /** The text on the screen, read by OCR (tesseract) from a screenshot. */
+  async getScreenText(options: CommandOptions = {}): Promise<string> {
+    const file = join(this.dir!, `ocr-${Date.now()}.png`);
+    await this.screenshot(file);
+    try {
+      return await ocrPng(file, options);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /** Wait until OCR finds `pattern` on the screen; resolves with the screen's text. */
+  waitForText(pattern: RegExp | string, options: WaitOptions = {}): Promise<string> {
+    const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")).test(text));
+    return retry({
+      ...options,
+      intervalMs: options.intervalMs ?? 2_000,
+      probe: async (left): Promise<Attempt<string>> => {
+        const text = await this.getScreenText({ timeoutMs: left });
+        return matches(text) ? { done: true, value: text } : { done: false, saw: text.trim().split("\n").slice(-5).join(" | ") };
+      },
+      timeout: (saw, ms) => this.error(`the screen did not show ${pattern} within ${ms} ms (OCR read: ${saw ?? "nothing"})`, TIMEOUT),
+    });
+  }
+
+  /** Take the VM off its private networks: the link of every NIC on them goes down (`block`), or back up (`unblock`). */
+  async block(): Promise<void> {
+    await this.setLinks(false);
+  }
+
+  async unblock(): Promise<void> {
+    await this.setLinks(true);
+  }
+
+  private async setLinks(up: boolean): Promise<void> {
+    this.requireRunning(up ? "unblock" : "block");
+    if (this.nics.length === 0) throw new QemuError(`${this.name}: no private network to ${up ? "unblock" : "block"}`, { code: "QEMU_NO_NETWORK", hint: "give the machine `networks: [{ network }]`" });
+    for (const name of this.nics) await this.qmp!.execute("set_link", { name, up });
+    this.log(`links ${up ? "up" : "down"}: ${this.nics.join(", ")}`);
   }
 
   /** Send a QMP command. */
@@ -480,19 +735,54 @@ export class Machine {
     });
   }
 
-  /** Power the guest off (`poweroff` in its shell) and wait for QEMU to exit by itself; resolves with its exit status. */
-  async shutdown(timeoutMs = 60_000, command = "poweroff"): Promise<number> {
+  /**
+   * Power the guest off and wait for QEMU to exit by itself; resolves with
+   * its exit status. By ACPI (the power button) or a command; see
+   * ShutdownOptions. (A number is the timeout, and a string the command, as before.)
+   */
+  async shutdown(options: number | ShutdownOptions = {}, command?: string): Promise<number> {
+    const o = asOptions<ShutdownOptions>(options);
+    const timeoutMs = o.timeoutMs ?? 60_000;
+    const via = o.via ?? (command !== undefined || this.commandsVia === "shell" ? "command" : "acpi");
     this.requireRunning("shutdown");
-    this.log("shutting down");
+    this.log(`shutting down (${via === "acpi" ? "power button" : "command"})`);
     const started = Date.now();
-    await this.waitForShell(timeoutMs);
-    await this.shell!.send(command);
+    if (via === "acpi") {
+      await this.qmp!.execute("system_powerdown");
+    } else {
+      const cmd = command ?? o.command ?? "poweroff";
+      await this.waitForShell({ timeoutMs });
+      if (this.commandsVia === "ssh") void sshRun(this.sshTarget(), cmd, { timeoutMs }).catch(() => undefined);
+      else await this.shell!.send(cmd);
+    }
     const s = await this.waitForExit(Math.max(1, timeoutMs - (Date.now() - started)));
     if (s.code === null) throw this.error(`QEMU ended by ${s.signal} instead of exiting`, EXITED);
     return s.code;
   }
 
-  /** Stop the VM abruptly (QMP quit; SIGKILL if QEMU does not go within 5 s). */
+  /**
+   * Reboot the guest as a user would, with Ctrl-Alt-Del on its keyboard
+   * (runit reboots cleanly); QEMU stays, and this resolves once the new
+   * kernel prints its first line. Commands then wait for the test shell or
+   * ssh again.
+   */
+  async reboot(options: WaitOptions = {}): Promise<void> {
+    this.requireRunning("reboot");
+    this.log("rebooting");
+    // QEMU runs with -no-reboot (a panic must not loop): let this one reset the VM instead of ending QEMU.
+    await this.qmp!.execute("set-action", { reboot: "reset" });
+    const offset = this.console.text().length;
+    try {
+      await this.sendKeys("ctrl-alt-delete");
+      await this.consoleMatch(/Linux version/, offset, { timeoutMs: options.timeoutMs ?? 120_000 });
+    } finally {
+      if (this.isRunning) await this.qmp!.execute("set-action", { reboot: "shutdown" }).catch(() => undefined);
+    }
+    this.shell?.forget();
+    this.sshReady = false;
+  }
+
+  /** Stop the VM abruptly, like a power cut (QMP quit; SIGKILL if QEMU does not go within 5 s). */
   async crash(): Promise<ExitStatus> {
     if (!this.isRunning) return this.exitStatus ?? { code: null, signal: null };
     this.log("crashing");
@@ -504,7 +794,44 @@ export class Machine {
   kill(): void {
     if (this.isRunning) this.child!.kill("SIGKILL");
   }
+
+  /** Kill QEMU and wait until it is gone (for `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.child) return;
+    this.kill();
+    await this.waitForExit(10_000).catch(() => undefined);
+  }
+
+  /**
+   * What a failed test needs to see: the console log and, while QEMU runs, a
+   * screenshot, written into `dir` as <name>.console.log and <name>.png.
+   * Resolves with the files written; never throws.
+   */
+  async saveDiagnostics(dir: string): Promise<string[]> {
+    const written: string[] = [];
+    const base = join(dir, this.name.replace(/[^A-Za-z0-9._-]/g, "_"));
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(`${base}.console.log`, this.console.lines.map(ConsoleLog.format).join(""));
+      written.push(`${base}.console.log`);
+      if (this.isRunning) {
+        await this.screenshot(`${base}.png`);
+        written.push(`${base}.png`);
+      }
+    } catch {
+      // Diagnostics never hide the failure they are for.
+    }
+    return written;
+  }
 }
+
+/**
+ * base64 characters per copyFromHost command over the test shell (a multiple
+ * of 4: each piece decodes alone). A request line past about a kilobyte is
+ * lost on some guests' consoles (busybox's sh on hvc0), so pieces are small:
+ * fine for keys and configuration files; big files go faster over ssh.
+ */
+const COPY_CHUNK = 640;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -50,6 +50,12 @@ export class ShellSession {
     this.socket.destroy();
   }
 
+  /** Forget that the shell answered (the guest rebooted): the next request probes for a new shell first. */
+  forget(): void {
+    this.ready = false;
+    this.buffer = Buffer.alloc(0);
+  }
+
   /**
    * Wait until the guest's shell answers. Probes are re-sent every `retryMs`,
    * each with a fresh marker, because what is written before the shell runs
