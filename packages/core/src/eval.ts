@@ -88,6 +88,20 @@ export function collectModules(root: Module, options: EvalOptions = {}, config: 
       });
     }
     const def = definition as ModuleDefinition;
+    for (const key of ["file", "name"] as const) {
+      if (def[key] !== undefined && typeof def[key] !== "string") {
+        throw new NotosError(`\`${key}\` of ${trail} must be a string, got ${describeValue(def[key])}.`, {
+          code: "MODULE_INVALID",
+          hint: `\`${key}\` is the module's own ${key === "file" ? "file (defineModule fills it in)" : "name for messages"}; leave it out or give a string.`,
+        });
+      }
+    }
+    if (def.builders !== undefined && !Array.isArray(def.builders)) {
+      throw new NotosError(`\`builders\` of ${trail} must be a list of builders, got ${describeValue(def.builders)}.`, { code: "MODULE_INVALID", hint: "add builders as `builders: [myBuilder]` (each made with defineBuilder)." });
+    }
+    if (def.options !== undefined && (!isPlainObject(def.options) || !Object.values(def.options).every((s) => typeof (s as { safeParse?: unknown } | null)?.safeParse === "function"))) {
+      throw new NotosError(`\`options\` of ${trail} must map option paths to zod schemas, got ${describeValue(def.options)}.`, { code: "MODULE_INVALID", hint: "declare options as `options: { \"my.option\": z.string().default(\"…\") }`." });
+    }
     const given = def.file ?? (isRoot ? options.file : undefined);
     const file = given === undefined ? undefined : resolve(given);
     const fnName = typeof module === "function" && module.name ? module.name : undefined;

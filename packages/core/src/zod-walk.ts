@@ -43,7 +43,8 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
   for (const segment of path) {
     if (!s) return undefined;
     const def = defOf(unwrapSchema(s));
-    if (def.type === "object" && typeof segment === "string") s = def.shape?.[segment];
+    // Own keys only: "constructor" or "__proto__" in a user's config must not find Object's.
+    if (def.type === "object" && typeof segment === "string") s = def.shape && Object.hasOwn(def.shape, segment) ? def.shape[segment] : undefined;
     else if (def.type === "record") s = def.valueType;
     else if (def.type === "array" && typeof segment === "number") s = def.element;
     else if (def.type === "union") {
