@@ -3,6 +3,7 @@
 // so the launcher a user runs and the machine a test drives are the same VM.
 import { isAbsolute, join, dirname } from "node:path";
 import type { VmConfig, VmPortForward } from "./config.js";
+import { bootMediaArgs, type BootMedia } from "./boot-media.js";
 import { qemuOptValue } from "./quote.js";
 
 export const QEMU_BINARY = "qemu-system-x86_64";
@@ -63,6 +64,8 @@ export interface QemuArgsOptions {
   extraArgs?: readonly string[];
   /** Cut the user-mode network off from the host's networks (`restrict=on`): only port forwards reach the guest. */
   restrictUserNet?: boolean;
+  /** Boot this disk image or ISO through the firmware instead of the kernel directly (boot-media.ts). */
+  media?: BootMedia;
 }
 
 /** One `hostfwd=` rule of QEMU's user-mode network. */
@@ -75,6 +78,17 @@ export function diskPath(file: string, diskDir: string): string {
   return isAbsolute(file) ? file : join(diskDir, file);
 }
 
+/** Direct kernel boot: QEMU loads kernel and initrd, and the root is a virtio disk. */
+export function directBootArgs(dist: DistFiles, commandLine: string): string[] {
+  return [
+    "-kernel", dist.kernel,
+    "-initrd", dist.initrd,
+    "-append", commandLine,
+    // The root is read-only by design: stage 1 puts a tmpfs overlay on top.
+    "-drive", `file=${qemuOptValue(dist.rootfs)},if=virtio,format=raw,readonly=on`,
+  ];
+}
+
 /** The qemu-system-x86_64 argument list (without the binary). */
 export function qemuArgs(dist: DistFiles, config: VmConfig, options: QemuArgsOptions): string[] {
   return buildQemuArgs(dist, config, { ...options, accelArgs: accelArgs(options.accel ?? "tcg") });
@@ -84,7 +98,7 @@ export function qemuArgs(dist: DistFiles, config: VmConfig, options: QemuArgsOpt
 export function buildQemuArgs(
   dist: DistFiles,
   config: VmConfig,
-  options: Omit<QemuArgsOptions, "accel"> & { accelArgs: string[] },
+  options: Omit<QemuArgsOptions, "accel"> & { accelArgs: string[]; bootArgs?: string[] },
 ): string[] {
   const q = config.qemu;
   const diskDir = options.diskDir ?? dirname(dist.rootfs);
@@ -98,11 +112,8 @@ export function buildQemuArgs(
     ...options.accelArgs,
     "-m", String(q.memory),
     "-smp", String(q.cpus),
-    "-kernel", dist.kernel,
-    "-initrd", dist.initrd,
-    "-append", options.commandLine,
-    // The root is read-only by design: stage 1 puts a tmpfs overlay on top.
-    "-drive", `file=${qemuOptValue(dist.rootfs)},if=virtio,format=raw,readonly=on`,
+    // runvm passes its own (a shell array chosen at run time); else a disk image or ISO, or the direct boot.
+    ...(options.bootArgs ?? (options.media ? bootMediaArgs(options.media) : directBootArgs(dist, options.commandLine))),
     ...q.disks.flatMap((d) => [
       "-drive",
       `file=${qemuOptValue(diskPath(d.file, diskDir))},if=virtio,format=${d.format}${d.readonly ? ",readonly=on" : ""}`,

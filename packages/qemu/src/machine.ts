@@ -16,6 +16,7 @@ import { shellQuote } from "@notos/core/text";
 import { execa } from "execa";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
 import { resolveAccel } from "./accel.js";
+import type { BootMedia } from "./boot-media.js";
 import { defaultVmConfig, type VmConfig, type VmPortForward } from "./config.js";
 import { ConsoleLog } from "./console.js";
 import { MachineError, QemuError } from "./errors.js";
@@ -75,6 +76,8 @@ export interface MachineOptions {
    * so traffic meant for a private network can never leave through eth0.
    */
   restrictUserNet?: boolean;
+  /** Boot a disk image or ISO through the firmware (BIOS or UEFI) instead of the kernel directly. */
+  media?: BootMedia;
 }
 
 export interface SshLogin {
@@ -251,6 +254,7 @@ export class Machine {
       console: "stdio",
       forwards: this.forwards,
       restrictUserNet: this.options.restrictUserNet ?? networks.length > 0,
+      ...(this.options.media ? { media: this.options.media } : {}),
       extraArgs: [
         "-qmp", `unix:${qmpPath},server=on,wait=off`,
         "-device", "virtio-serial-pci",
