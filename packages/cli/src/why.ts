@@ -34,13 +34,37 @@ export async function recordRealisations(system: LoadedSystem, realisations: rea
   }
 }
 
-async function readRecord(system: LoadedSystem, builder: string): Promise<KeyRecord | undefined> {
+/** The record of the builder's last build; "damaged" when it is not one (a cut-off write, a hand edit). */
+async function readRecord(system: LoadedSystem, builder: string): Promise<KeyRecord | "damaged" | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await fs.readFile(join(whyDir(system), `${builder}.json`), "utf8")) as KeyRecord;
+    text = await fs.readFile(join(whyDir(system), `${builder}.json`), "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "damaged";
+  }
+  return isKeyRecord(value) ? (value as KeyRecord) : "damaged";
+}
+
+const isRecordOf = (value: unknown, item: (v: unknown) => boolean): boolean =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every(item);
+
+function isKeyRecord(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r["version"] === "string" &&
+    isRecordOf(r["inputs"], (v) => typeof v === "string") &&
+    isRecordOf(r["packages"], (v) => Array.isArray(v) && v.every((row) => typeof row === "string")) &&
+    (r["fingerprint"] === undefined || isRecordOf(r["fingerprint"], (v) => typeof v === "string")) &&
+    (r["sourceDateEpoch"] === undefined || typeof r["sourceDateEpoch"] === "number")
+  );
 }
 
 export interface Explanation {
@@ -81,7 +105,12 @@ export async function explain(system: LoadedSystem, packages: PackageSource, onl
       digests.set(b.name, undefined);
     }
     const last = await readRecord(system, b.name);
-    const changes = last ? differences(last, now, unknown) : ["never built here before"];
+    const changes =
+      last === "damaged"
+        ? [`the record of the last build (.notos/why/${b.name}.json) is damaged; the next build writes it again`]
+        : last
+          ? differences(last, now, unknown)
+          : ["never built here before"];
     if (!only || only.includes(b.name)) out.push({ builder: b.name, status, changes });
   }
   return out;

@@ -20,7 +20,7 @@ function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input
       counts[name]!++;
       body(input);
     }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)), endOnFailure: true },
+    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
   );
 }
 
