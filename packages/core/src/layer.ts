@@ -6,13 +6,12 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { LayerArtifact } from "./build.js";
 import type { Store } from "./store.js";
-import type { Layer, ManifestEntry, TreeEntry } from "./tree.js";
+import type { FileEntry, Layer, ManifestEntry, TreeEntry } from "./tree.js";
 
 export const LAYER_FILE = "layer.json";
 
-interface StoredEntry extends Omit<TreeEntry, "content"> {
-  content?: string;
-}
+/** A file's content is base64 in JSON; every other entry is stored as it is. */
+type StoredEntry = Exclude<TreeEntry, FileEntry> | (Omit<FileEntry, "content"> & { content: string });
 
 /** Sort entries so that a directory comes before its contents (byte order of paths). */
 export function sortEntries<T extends { path: string }>(entries: readonly T[]): T[] {
@@ -20,8 +19,8 @@ export function sortEntries<T extends { path: string }>(entries: readonly T[]): 
 }
 
 export function serializeLayer(layer: Layer): string {
-  const entries: StoredEntry[] = sortEntries(layer.entries).map(({ content, ...rest }) =>
-    content ? { ...rest, content: Buffer.from(content).toString("base64") } : rest,
+  const entries: StoredEntry[] = sortEntries(layer.entries).map((entry) =>
+    entry.type === "file" ? { ...entry, content: Buffer.from(entry.content).toString("base64") } : entry,
   );
   return JSON.stringify({ name: layer.name, entries }, null, 1) + "\n";
 }
@@ -30,8 +29,8 @@ export function parseLayer(text: string): Layer {
   const raw = JSON.parse(text) as { name: string; entries: StoredEntry[] };
   return {
     name: raw.name,
-    entries: raw.entries.map(({ content, ...rest }) =>
-      content !== undefined ? { ...rest, content: new Uint8Array(Buffer.from(content, "base64")) } : rest,
+    entries: raw.entries.map((entry) =>
+      entry.type === "file" ? { ...entry, content: new Uint8Array(Buffer.from(entry.content, "base64")) } : entry,
     ),
   };
 }
@@ -47,7 +46,7 @@ export async function readLayer(dir: string): Promise<Layer> {
 }
 
 export function manifestEntry(entry: TreeEntry): ManifestEntry {
-  const size = entry.type === "file" ? (entry.content?.byteLength ?? 0) : 0;
+  const size = entry.type === "file" ? entry.content.byteLength : 0;
   return {
     path: entry.path,
     type: entry.type,
@@ -55,9 +54,9 @@ export function manifestEntry(entry: TreeEntry): ManifestEntry {
     uid: entry.uid,
     gid: entry.gid,
     size,
-    ...(entry.type === "file" ? { sha256: createHash("sha256").update(entry.content ?? new Uint8Array()).digest("hex") } : {}),
-    ...(entry.target !== undefined ? { target: entry.target } : {}),
-    ...(entry.major !== undefined ? { major: entry.major, minor: entry.minor ?? 0 } : {}),
+    ...(entry.type === "file" ? { sha256: createHash("sha256").update(entry.content).digest("hex") } : {}),
+    ...(entry.type === "symlink" || entry.type === "hardlink" ? { target: entry.target } : {}),
+    ...(entry.type === "char" || entry.type === "block" ? { major: entry.major, minor: entry.minor } : {}),
     ...(entry.origin !== undefined ? { origin: entry.origin } : {}),
   };
 }

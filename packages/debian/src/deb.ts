@@ -7,15 +7,13 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { execa } from "execa";
 import { extract as tarExtract, type Header } from "tar-stream";
-import type { TreeEntry, TreeEntryType } from "@notos/core/tree";
+import { treeEntry, type TreeEntry, type TreeEntryType } from "@notos/core/tree";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
 
-export interface DebEntry extends TreeEntry {
-  /** Modification time, seconds since the epoch, as recorded in the package. */
-  mtime: number;
-}
+/** A tree entry with its modification time (seconds since the epoch) as recorded in the package. */
+export type DebEntry = TreeEntry & { mtime: number };
 
 export interface DebControl {
   fields: Record<string, string>;
@@ -138,22 +136,19 @@ function toEntry(header: Header, content: Uint8Array | undefined, file: string):
     // pax and GNU long-name headers are consumed by tar-stream; anything else is unexpected.
     throw new DebianError(`${file}: unsupported tar entry type ${header.type ?? "?"} for ${header.name}`, { hint: "report this package" });
   }
-  const entry: DebEntry = {
+  const base = {
     path: normaliseDebPath(header.name),
-    type,
     mode: (header.mode ?? 0) & 0o7777,
     uid: header.uid ?? 0,
     gid: header.gid ?? 0,
     mtime: header.mtime ? Math.floor(header.mtime.getTime() / 1000) : 0,
   };
-  if (type === "file") entry.content = content ?? new Uint8Array();
-  if (type === "symlink") entry.target = header.linkname ?? "";
-  if (type === "hardlink") entry.target = normaliseDebPath(header.linkname ?? "");
-  if (type === "char" || type === "block") {
-    entry.major = header.devmajor ?? 0;
-    entry.minor = header.devminor ?? 0;
-  }
-  return entry;
+  return treeEntry(type, base, {
+    content,
+    target: type === "hardlink" ? normaliseDebPath(header.linkname ?? "") : (header.linkname ?? undefined),
+    major: header.devmajor,
+    minor: header.devminor,
+  });
 }
 
 /**

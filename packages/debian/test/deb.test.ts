@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync, readFileSync, truncateSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { assert, beforeAll, describe, expect, test } from "vitest";
 import { readDebControl, readDebData, mergedUsrPath, normaliseDebPath, type DebEntry } from "../src/deb.js";
 import { listArMembers } from "../src/ar.js";
 import { DebianError } from "../src/errors.js";
@@ -57,6 +57,7 @@ describe(".deb extraction", () => {
     expect(entries.get("/")).toMatchObject({ type: "dir", mode: 0o755, uid: 0, gid: 0 });
     const tool = entries.get("/usr/bin/tool")!;
     expect(tool).toMatchObject({ type: "file", mode: 0o4755, uid: 0, gid: 0 });
+    assert(tool.type === "file");
     expect(new TextDecoder().decode(tool.content)).toBe("#!/bin/sh\necho hi\n");
     expect(tool.mtime).toBeGreaterThan(1_600_000_000);
     expect(entries.get("/usr/bin/tool-hard")).toMatchObject({ type: "hardlink", target: "/usr/bin/tool" });
@@ -64,7 +65,9 @@ describe(".deb extraction", () => {
     expect(entries.get("/bin/tool")).toMatchObject({ type: "symlink", target: "/usr/bin/tool" });
     expect(entries.get("/etc/demo.conf")).toMatchObject({ type: "file", mode: 0o640 });
     expect(entries.get("/var/lib/demo")).toMatchObject({ type: "dir", mode: 0o2775 });
-    expect(entries.get("/usr/bin/empty")!.content).toHaveLength(0);
+    const empty = entries.get("/usr/bin/empty")!;
+    assert(empty.type === "file");
+    expect(empty.content).toHaveLength(0);
     for (const path of entries.keys()) expect(path).toMatch(/^\/(?!.*\/$)(?!.*\/\.\/)/);
     expect(entries.has("/DEBIAN/control")).toBe(false);
   });

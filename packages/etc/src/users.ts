@@ -75,7 +75,7 @@ export function accountEntries(users: Users, groups: Groups): TreeEntry[] {
   const gshadow = groupList.map(([n]) => `${n}:!::${(members.get(n) ?? []).join(",")}\n`).join("");
 
   const secret = shadowOwner(groups);
-  const entries = [
+  const entries: TreeEntry[] = [
     file("/etc/passwd", passwd),
     file("/etc/group", group),
     file("/etc/shadow", shadow, secret.mode, 0, secret.gid),

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, type BuildContext } from "@notos/core";
 import { silentReporter } from "@notos/core/progress";
 import { Store } from "@notos/core/store";
-import { readLayer, serializeLayer } from "@notos/core/tree";
+import { fileText, readLayer, serializeLayer } from "@notos/core/tree";
 import { buildEtc, etcLayer } from "../src/index.js";
 import { configOf, type TestOptions } from "./system.js";
 
@@ -43,7 +43,7 @@ describe("buildEtc", () => {
     expect(second.cached).toBe(false);
     expect(second.path).not.toBe(first.path);
     const motd = (await readLayer(second.path)).entries.find((e) => e.path === "/etc/motd");
-    expect(new TextDecoder().decode(motd?.content)).toBe("two\n");
+    expect(fileText(motd)).toBe("two\n");
   });
 
   it("fails with a ConfigError and leaves nothing in the store", async () => {

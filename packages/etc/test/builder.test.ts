@@ -9,7 +9,7 @@ import { ConfigError, defineModule, evalSystem, realise, type Module, type Packa
 import { buildGraph, runGraph } from "@notos/core/graph";
 import { silentReporter } from "@notos/core/progress";
 import { Store } from "@notos/core/store";
-import { readLayer, serializeLayer } from "@notos/core/tree";
+import { fileText, readLayer, serializeLayer } from "@notos/core/tree";
 import { etc, etcLayer, etcModule } from "../src/index.js";
 import { ETC_READS } from "../src/options.js";
 import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
@@ -79,7 +79,7 @@ describe("the etc builder", () => {
     expect(second.cached).toBe(false);
     expect(second.key).not.toBe(first.key);
     const motd = (await readLayer(second.artifact.path)).entries.find((e) => e.path === "/etc/motd");
-    expect(new TextDecoder().decode(motd?.content)).toBe("two\n");
+    expect(fileText(motd)).toBe("two\n");
   });
 
   it("receives exactly its declared options", async () => {

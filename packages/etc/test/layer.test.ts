@@ -4,12 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, defineModule, type SystemConfig } from "@notos/core";
-import { serializeLayer, type TreeEntry } from "@notos/core/tree";
+import { fileText, serializeLayer, type TreeEntry } from "@notos/core/tree";
 import { etcLayer } from "../src/index.js";
 import { ED25519, RSA } from "./keys.js";
 import { configOf, evaluate, type TestOptions } from "./system.js";
 
-const text = (e: TreeEntry | undefined) => new TextDecoder().decode(e?.content);
 const find = (entries: TreeEntry[], path: string) => entries.find((e) => e.path === path);
 
 const accounts: TestOptions = {
@@ -39,12 +38,12 @@ describe("accounts", () => {
   const { entries } = layerOf(accounts);
 
   it("writes passwd, group, shadow and gshadow sorted by id, with locked passwords unless a hash is given", () => {
-    expect(text(find(entries, "/etc/passwd"))).toBe(
+    expect(fileText(find(entries, "/etc/passwd"))).toBe(
       "root:x:0:0::/root:/bin/bash\nalice:x:1000:100::/home/alice:/usr/bin/bash\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n",
     );
-    expect(text(find(entries, "/etc/group"))).toBe("root:x:0:\nwheel:x:10:alice,root\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n");
-    expect(text(find(entries, "/etc/shadow"))).toBe("root:!:::::::\nalice:$y$j9T$abc$def:::::::\nnobody:!:::::::\n");
-    expect(text(find(entries, "/etc/gshadow"))).toContain("wheel:!::alice,root\n");
+    expect(fileText(find(entries, "/etc/group"))).toBe("root:x:0:\nwheel:x:10:alice,root\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n");
+    expect(fileText(find(entries, "/etc/shadow"))).toBe("root:!:::::::\nalice:$y$j9T$abc$def:::::::\nnobody:!:::::::\n");
+    expect(fileText(find(entries, "/etc/gshadow"))).toContain("wheel:!::alice,root\n");
   });
 
   it("makes shadow and gshadow 0640 root:shadow when a shadow group exists, else 0600 root:root", () => {
@@ -63,16 +62,16 @@ describe("accounts", () => {
 
   it("writes authorized keys read-only under /etc/ssh/authorized_keys.d, not in home directories", () => {
     expect(find(entries, "/etc/ssh/authorized_keys.d/root")).toMatchObject({ type: "file", mode: 0o444, uid: 0, gid: 0 });
-    expect(text(find(entries, "/etc/ssh/authorized_keys.d/root"))).toBe(ED25519 + "\n");
+    expect(fileText(find(entries, "/etc/ssh/authorized_keys.d/root"))).toBe(ED25519 + "\n");
     expect(find(entries, "/etc/ssh/authorized_keys.d/alice")).toBeUndefined();
     expect(entries.some((e) => e.path.startsWith("/root/"))).toBe(false);
   });
 
   it("lists the login shells under both merged-/usr names", () => {
-    expect(text(find(entries, "/etc/shells")).split("\n")).toEqual(
+    expect(fileText(find(entries, "/etc/shells")).split("\n")).toEqual(
       expect.arrayContaining(["/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/bash"]),
     );
-    expect(text(find(entries, "/etc/shells"))).not.toContain("nologin");
+    expect(fileText(find(entries, "/etc/shells"))).not.toContain("nologin");
   });
 });
 
@@ -131,7 +130,7 @@ describe("files", () => {
     expect(find(entries, "/etc/ssh/sshd_config.d")).toMatchObject({ type: "dir", mode: 0o755, uid: 0, gid: 0 });
     expect(find(entries, "/etc/ssh")).toMatchObject({ type: "dir" });
     expect(find(entries, "/etc/issue")).toMatchObject({ type: "file", mode: 0o644, uid: 33, gid: 33 });
-    expect(text(find(entries, "/etc/issue"))).toBe("from the host\n");
+    expect(fileText(find(entries, "/etc/issue"))).toBe("from the host\n");
     expect(find(entries, "/etc/localtime")).toMatchObject({ type: "symlink", target: "/usr/share/zoneinfo/UTC" });
     expect(find(entries, "/etc/skipped")).toBeUndefined();
   });
@@ -143,7 +142,7 @@ describe("files", () => {
 
   it("lets environment.etc replace or remove a generated file", () => {
     const { entries } = layerOf({ environment: { etc: { hosts: { text: "mine\n" }, "resolv.conf": { text: "", enable: false } } } });
-    expect(text(find(entries, "/etc/hosts"))).toBe("mine\n");
+    expect(fileText(find(entries, "/etc/hosts"))).toBe("mine\n");
     expect(find(entries, "/etc/resolv.conf")).toBeUndefined();
   });
 
@@ -162,7 +161,7 @@ describe("system files", () => {
   const { entries } = layerOf(config);
 
   it("names notos in os-release", () => {
-    const release = text(find(entries, "/etc/os-release"));
+    const release = fileText(find(entries, "/etc/os-release"));
     expect(release).toContain('NAME="notos"\n');
     expect(release).toContain('ID="notos"\n');
     expect(release).toContain('ID_LIKE="debian"\n');
@@ -174,16 +173,16 @@ describe("system files", () => {
   });
 
   it("writes hostname, hosts and resolv.conf from networking", () => {
-    expect(text(find(entries, "/etc/hostname"))).toBe("web\n");
-    const hosts = text(find(entries, "/etc/hosts"));
+    expect(fileText(find(entries, "/etc/hostname"))).toBe("web\n");
+    const hosts = fileText(find(entries, "/etc/hosts"));
     expect(hosts).toContain("127.0.0.1\tlocalhost\n");
     expect(hosts).toContain("127.0.1.1\tweb.example.org web\n");
     expect(hosts).toContain("10.0.2.2\tgateway\n");
-    expect(text(find(entries, "/etc/resolv.conf"))).toMatch(/search example\.org\nnameserver 10\.0\.2\.3\nnameserver fd00::3\n$/);
+    expect(fileText(find(entries, "/etc/resolv.conf"))).toMatch(/search example\.org\nnameserver 10\.0\.2\.3\nnameserver fd00::3\n$/);
   });
 
   it("writes a profile that is valid shell and exports the variables literally", () => {
-    const profile = text(find(entries, "/etc/profile"));
+    const profile = fileText(find(entries, "/etc/profile"));
     execFileSync("sh", ["-n"], { input: profile });
     // Core's one quoting rule: a safe word stays bare, anything else goes in single quotes.
     expect(profile).toContain("export EDITOR=vi\nexport GREETING='it'\\''s $HOME'\n");
@@ -199,7 +198,7 @@ describe("system files", () => {
   });
 
   it("ships nsswitch.conf with files for accounts and dns for hosts", () => {
-    expect(text(find(entries, "/etc/nsswitch.conf"))).toMatch(/passwd:\s+files\n[\s\S]*hosts:\s+files dns\n/);
+    expect(fileText(find(entries, "/etc/nsswitch.conf"))).toMatch(/passwd:\s+files\n[\s\S]*hosts:\s+files dns\n/);
   });
 });
 
@@ -215,7 +214,7 @@ describe("reproducibility", () => {
 
   it("puts no password or private key into the layer by default", () => {
     const config: SystemConfig = configOf({ users: { root: { uid: 0, group: "root" } }, groups: { root: { gid: 0 } } });
-    const all = etcLayer(config).entries.map((e) => text(e)).join("\n");
+    const all = etcLayer(config).entries.filter((e) => e.type === "file").map((e) => fileText(e)).join("\n");
     expect(all).not.toMatch(/PRIVATE KEY|\$[0-9a-z]+\$/);
     expect(all).toContain("root:!:");
   });

@@ -6,13 +6,11 @@
 // goes wrong: damaged input must never surface as a TypeError, a RangeError
 // or a hang.
 import { NotosError } from "@notos/core";
-import type { TreeEntry, TreeEntryType } from "@notos/core/tree";
+import { treeEntry, type TreeEntry, type TreeEntryType } from "@notos/core/tree";
 import { HEADER_SIZE, S_IFMT, TRAILER, TYPE_BITS, pad4 } from "./cpio.js";
 
 /** A tree entry with its modification time (seconds): what `readCpio` and `treeFromDirectory` give. */
-export interface TimedEntry extends TreeEntry {
-  mtime: number;
-}
+export type TimedEntry = TreeEntry & { mtime: number };
 
 /** An archive in memory, or as chunks (a Node stream, a web ReadableStream, an array of buffers). */
 export type CpioInput = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -205,17 +203,18 @@ async function readArchive(source: ByteSource): Promise<Member[]> {
       for (const byte of data) sum = (sum + byte) >>> 0;
       if (sum !== header.check) throw malformed(`the data of ${JSON.stringify(name)} does not match its checksum`);
     }
-    const entry: TimedEntry = { path: treePath(name, start), type, mode: header.mode & 0o7777, uid: header.uid, gid: header.gid, mtime: header.mtime };
-    // A copy, and a plain Uint8Array even when the input is a Buffer.
-    if (type === "file") entry.content = new Uint8Array(data);
-    if (type === "symlink") {
-      if (data.length === 0) throw malformed(`the symlink ${JSON.stringify(name)} has no target`);
-      entry.target = decodeUtf8(data, `the target of the symlink ${JSON.stringify(name)}`);
-    }
-    if (type === "char" || type === "block") {
-      entry.major = header.rdevmajor;
-      entry.minor = header.rdevminor;
-    }
+    if (type === "symlink" && data.length === 0) throw malformed(`the symlink ${JSON.stringify(name)} has no target`);
+    const entry: TimedEntry = treeEntry(
+      type,
+      { path: treePath(name, start), mode: header.mode & 0o7777, uid: header.uid, gid: header.gid, mtime: header.mtime },
+      {
+        // A copy, and a plain Uint8Array even when the input is a Buffer.
+        content: type === "file" ? new Uint8Array(data) : undefined,
+        target: type === "symlink" ? decodeUtf8(data, `the target of the symlink ${JSON.stringify(name)}`) : undefined,
+        major: header.rdevmajor,
+        minor: header.rdevminor,
+      },
+    );
     const member: Member = { entry, size: header.filesize };
     if (type === "file" && header.nlink > 1) member.inode = `${header.devmajor}:${header.devminor}:${header.ino}`;
     members.push(member);
@@ -235,10 +234,11 @@ function linkGroups(members: Member[]): TimedEntry[] {
     if (group.length < 2) continue;
     const [first, ...rest] = group as [Member, ...Member[]];
     const carrier = [...group].reverse().find((m) => m.size > 0) ?? first;
-    first.entry.content = carrier.entry.content ?? EMPTY;
+    const content = carrier.entry.type === "file" ? carrier.entry.content : EMPTY;
+    if (first.entry.type === "file") first.entry.content = content;
     for (const m of rest) {
-      const { content: _content, ...link } = m.entry;
-      m.entry = { ...link, type: "hardlink", target: first.entry.path };
+      const { path, mode, uid, gid, mtime } = m.entry;
+      m.entry = { path, mode, uid, gid, mtime, type: "hardlink", target: first.entry.path };
     }
   }
   return members.map((m) => m.entry);

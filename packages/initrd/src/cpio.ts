@@ -113,7 +113,7 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
   const groups = new Map<string, string[]>();
   for (const path of paths) {
     const entry = byPath.get(path)!;
-    const key = entry.type === "hardlink" ? entry.target! : entry.type === "file" ? path : undefined;
+    const key = entry.type === "hardlink" ? entry.target : entry.type === "file" ? path : undefined;
     if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), path]);
   }
   const subdirs = new Map<string, number>();
@@ -125,8 +125,8 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
   let nextIno = 0;
   return paths.map((path): CpioRecord => {
     const entry = byPath.get(path)!;
-    const owner = entry.type === "hardlink" ? byPath.get(entry.target!)! : entry;
-    const groupKey = entry.type === "hardlink" ? entry.target! : path;
+    const owner = entry.type === "hardlink" ? byPath.get(entry.target)! : entry;
+    const groupKey = entry.type === "hardlink" ? entry.target : path;
     const group = entry.type === "file" || entry.type === "hardlink" ? groups.get(groupKey)! : undefined;
     let ino = inodes.get(groupKey);
     if (ino === undefined) {
@@ -134,7 +134,7 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
       inodes.set(groupKey, ino);
     }
     let data: Uint8Array = EMPTY;
-    if (group && group[group.length - 1] === path) data = owner.content ?? EMPTY;
+    if (group && group[group.length - 1] === path && owner.type === "file") data = owner.content;
     if (entry.type === "symlink") {
       if (!entry.target) throw treeError(`symlink ${path} has no target`);
       data = encoder.encode(entry.target);
@@ -148,8 +148,8 @@ export function planCpio(entries: readonly TreeEntry[], options: CpioOptions = {
       gid: owner.gid,
       nlink,
       mtime,
-      rdevMajor: entry.major ?? 0,
-      rdevMinor: entry.minor ?? 0,
+      rdevMajor: entry.type === "char" || entry.type === "block" ? entry.major : 0,
+      rdevMinor: entry.type === "char" || entry.type === "block" ? entry.minor : 0,
       data,
     };
   });

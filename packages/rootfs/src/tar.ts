@@ -35,7 +35,7 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
   const write = async (): Promise<void> => {
     for (const entry of entries) {
       if (entry.path === "/") continue;
-      if (entry.target !== undefined && Buffer.byteLength(entry.target) > 100) {
+      if ((entry.type === "symlink" || entry.type === "hardlink") && Buffer.byteLength(entry.target) > 100) {
         // Such a target needs a pax `linkpath` record, and sqfstar 4.5.1 strips
         // a leading "/", "./" or "../" from it: the image would silently point
         // elsewhere. Refuse instead.

@@ -8,10 +8,7 @@ import { comparePaths, resolveTarget } from "./paths.js";
 import { usrMergeEntry, type PathMapper } from "./usrmerge.js";
 
 /** An entry of the root: where it came from and, when it replaced another origin's entry, whose. */
-export interface RootEntry extends TreeEntry {
-  origin: string;
-  overrides?: string;
-}
+export type RootEntry = TreeEntry & { origin: string; overrides?: string };
 
 export interface RootTreeOptions {
   /** Maps a package path onto merged /usr (`mergedUsrPath` of @notos/debian). */
@@ -156,7 +153,7 @@ export class RootTree {
       return;
     }
     if (existing?.type === "dir") {
-      throw new RootfsError(`${entry.path} must be a link to ${entry.target ?? "?"}, but ${existing.origin} ships ${this.names(entry.path).map((n) => `${entry.path}/${n}`).join(", ")} below it`, {
+      throw new RootfsError(`${entry.path} must be a link to ${entry.type === "symlink" ? entry.target : "?"}, but ${existing.origin} ships ${this.names(entry.path).map((n) => `${entry.path}/${n}`).join(", ")} below it`, {
         hint: `leave those paths out with rootfs.exclude ("${entry.path}/**")`,
       });
     }
@@ -243,9 +240,10 @@ export class RootTree {
 }
 
 /** Hard links become independent files: squashfs stores identical data once anyway, and a layer replacing one name must not change the other. */
-function materialise(link: TreeEntry, target: TreeEntry): TreeEntry {
-  const { target: _linkTarget, ...rest } = link;
-  return { ...rest, type: "file", mode: target.mode, uid: target.uid, gid: target.gid, content: target.content ?? new Uint8Array() };
+function materialise<E extends TreeEntry>(link: E, target: TreeEntry): E {
+  const { target: _linkTarget, ...rest } = link as E & { target?: string };
+  const content = target.type === "file" ? target.content : new Uint8Array();
+  return { ...rest, type: "file", mode: target.mode, uid: target.uid, gid: target.gid, content } as unknown as E;
 }
 
 export function sameEntry(a: TreeEntry, b: TreeEntry): boolean {
@@ -254,15 +252,16 @@ export function sameEntry(a: TreeEntry, b: TreeEntry): boolean {
 
 function describeDifference(a: TreeEntry, b: TreeEntry): string | undefined {
   if (a.type !== b.type) return `${a.type} vs ${b.type}`;
-  if (a.type === "symlink" && a.target !== b.target) return `target ${a.target ?? ""} vs ${b.target ?? ""}`;
-  if (a.type === "file") {
-    const x = a.content ?? new Uint8Array();
-    const y = b.content ?? new Uint8Array();
+  if (a.type === "symlink" && b.type === "symlink" && a.target !== b.target) return `target ${a.target} vs ${b.target}`;
+  if (a.type === "file" && b.type === "file") {
+    const x = a.content;
+    const y = b.content;
     if (!Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y)) return `content differs: ${x.byteLength} vs ${y.byteLength} bytes`;
   }
   if ((a.mode & 0o7777) !== (b.mode & 0o7777)) return `mode ${(a.mode & 0o7777).toString(8)} vs ${(b.mode & 0o7777).toString(8)}`;
   if (a.uid !== b.uid || a.gid !== b.gid) return `owner ${a.uid}:${a.gid} vs ${b.uid}:${b.gid}`;
-  if ((a.major ?? 0) !== (b.major ?? 0) || (a.minor ?? 0) !== (b.minor ?? 0)) return `device ${a.major ?? 0}:${a.minor ?? 0} vs ${b.major ?? 0}:${b.minor ?? 0}`;
+  const device = (e: TreeEntry): string => (e.type === "char" || e.type === "block" ? `${e.major}:${e.minor}` : "0:0");
+  if (device(a) !== device(b)) return `device ${device(a)} vs ${device(b)}`;
   return undefined;
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { TreeEntry } from "@notos/core/tree";
+import { fileText, type TreeEntry } from "@notos/core/tree";
 import { mergedUsrPath } from "@notos/debian/deb";
 import { pathFilter } from "../src/glob.js";
 import { addSkeleton } from "../src/skeleton.js";
 import { RootTree, type RootEntry } from "../src/tree.js";
-import { decode, dir, file, symlink } from "./helpers.js";
+import { dir, file, symlink } from "./helpers.js";
 
 function root(packages: Record<string, TreeEntry[]>): Map<string, RootEntry> {
   const tree = new RootTree({ mapPath: mergedUsrPath, keep: pathFilter({ exclude: [], include: [] }) });
@@ -69,7 +69,7 @@ describe("skeleton", () => {
       dash: [file("/bin/dash", "d", 0o755), symlink("/bin/sh", "dash"), file("/usr/share/debianutils/shells.d/dash", "/bin/dash\n")],
       bash: [file("/bin/bash", "b", 0o755), file("/usr/share/debianutils/shells.d/bash", "/bin/bash\n/bin/rbash\n")],
     });
-    expect(decode(r.get("/etc/shells")?.content)).toBe("# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n");
+    expect(fileText(r.get("/etc/shells"))).toBe("# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n/bin/dash\n/usr/bin/dash\n");
   });
 
   it("refuses a package that ships a file where the system needs a directory", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { formatError } from "@notos/core";
-import type { Layer, TreeEntry } from "@notos/core/tree";
+import { fileText, type Layer, type TreeEntry } from "@notos/core/tree";
 import { mergedUsrPath } from "@notos/debian/deb";
 import { pathFilter } from "../src/glob.js";
 import { RootTree, type RootEntry } from "../src/tree.js";
-import { decode, dir, file, hardlink, symlink } from "./helpers.js";
+import { dir, file, hardlink, symlink } from "./helpers.js";
 
 const defaults = {
   exclude: ["/usr/share/doc/**", "/usr/share/man/**"],
@@ -61,7 +61,7 @@ describe("merging packages", () => {
   it("lets rootfs.conflicts choose the winner, whichever comes first, and records the loser", () => {
     const first = build({ alpha: [file("/usr/bin/tool", "one")], beta: [file("/usr/bin/tool", "two")] }, [], { "/usr/bin/tool": "beta" });
     expect(first.get("/usr/bin/tool")).toMatchObject({ origin: "beta", overrides: "alpha" });
-    expect(decode(first.get("/usr/bin/tool")?.content)).toBe("two");
+    expect(fileText(first.get("/usr/bin/tool"))).toBe("two");
     const second = build({ alpha: [file("/usr/bin/tool", "one")], beta: [file("/usr/bin/tool", "two")] }, [], { "/bin/tool": "alpha" });
     expect(second.get("/usr/bin/tool")).toMatchObject({ origin: "alpha", overrides: "beta" });
   });
@@ -72,7 +72,7 @@ describe("merging packages", () => {
       [],
       { "/usr/bin/t": "c" },
     );
-    expect(decode(root.get("/usr/bin/t")?.content)).toBe("c");
+    expect(fileText(root.get("/usr/bin/t"))).toBe("c");
   });
 
   it("refuses a named winner that does not ship the path", () => {
@@ -84,7 +84,7 @@ describe("merging packages", () => {
   it("turns hard links into files with their target's content and metadata", () => {
     const root = build({ gzip: [file("/bin/gzip", "GZ", 0o755), hardlink("/bin/gunzip", "/bin/gzip")] });
     expect(root.get("/usr/bin/gunzip")).toMatchObject({ type: "file", mode: 0o755, origin: "gzip" });
-    expect(decode(root.get("/usr/bin/gunzip")?.content)).toBe("GZ");
+    expect(fileText(root.get("/usr/bin/gunzip"))).toBe("GZ");
   });
 });
 

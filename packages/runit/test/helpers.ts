@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { TreeEntry } from "@notos/core/tree";
+import { fileText, type TreeEntry } from "@notos/core/tree";
 import { runitLayer } from "../src/index.js";
 import { DEFAULT_PATHS, PATH_VARIABLES, type RunitPaths } from "../src/paths.js";
 import { configOf, type TestOptions } from "./system.js";
 
-export const text = (e: TreeEntry | undefined): string => new TextDecoder().decode(e?.content);
+export const text = fileText;
 export const find = (entries: TreeEntry[], path: string): TreeEntry | undefined => entries.find((e) => e.path === path);
 export const layerOf = (options: TestOptions) => runitLayer(configOf(options));
 
