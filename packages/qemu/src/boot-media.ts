@@ -47,3 +47,56 @@ export function bootMediaArgs(media: BootMedia): string[] {
     "-drive", `file=${qemuOptValue(media.file)},if=virtio,format=${media.format ?? "raw"},readonly=on`,
   ];
 }
+
+/**
+ * The part of runvm that picks the boot: `--disk` (dist's disk.img, else
+ * disk.qcow2), `--iso` (disk.iso), `--uefi` (OVMF; NOTOS_OVMF overrides),
+ * each consumed from the front of "$@"; without them, `direct` — the
+ * direct-boot arguments. It sets the bash array `boot_args`. `word` turns
+ * an argument into a shell word (runvm's, which expands its placeholders);
+ * `here` is the placeholder of runvm's directory.
+ */
+export function runvmMediaBlock(options: { direct: readonly string[]; here: string; word: (arg: string) => string }): string {
+  const words = (args: readonly string[]) => args.map(options.word).join(" ");
+  const attach = (kind: keyof typeof MEDIA_FILES) =>
+    MEDIA_FILES[kind]
+      .map((m, i) => {
+        const path = `${options.here}/${m.name}`;
+        return `    ${i === 0 ? "if" : "elif"} [ -r ${options.word(path)} ]; then boot_args=(${words(bootMediaArgs({ file: path, format: m.format }))})`;
+      })
+      .concat([
+        `    else die "no ${MEDIA_FILES[kind].map((m) => m.name).join(" or ")} in $here: add @notos/disk's diskModule to the system (with ${kind === "iso" ? "iso" : "raw or qcow2"} in disk.formats) and build it"`,
+        "    fi",
+      ])
+      .join("\n");
+  return `# The boot: the kernel directly, or a disk image or ISO through the firmware.
+media=
+firmware=bios
+while [ $# -gt 0 ]; do
+  case $1 in
+    --disk) media=disk ;;
+    --iso) media=iso ;;
+    --uefi) firmware=uefi ;;
+    --bios) firmware=bios ;;
+    *) break ;;
+  esac
+  shift
+done
+case $media in
+  disk)
+${attach("disk")}
+    ;;
+  iso)
+${attach("iso")}
+    ;;
+  *)
+    [ "$firmware" = bios ] || die "--uefi boots a disk image or an ISO: add --disk or --iso"
+    boot_args=(${words(options.direct)})
+    ;;
+esac
+if [ "$firmware" = uefi ]; then
+  ovmf=\${NOTOS_OVMF:-${OVMF_FIRMWARE}}
+  [ -r "$ovmf" ] || die "UEFI firmware $ovmf not found: install Debian's ovmf package (apt-get install ovmf) or set NOTOS_OVMF"
+  boot_args=(-bios "$ovmf" "\${boot_args[@]}")
+fi`;
+}
