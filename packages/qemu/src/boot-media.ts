@@ -53,10 +53,11 @@ export function bootMediaArgs(media: BootMedia): string[] {
  * disk.qcow2), `--iso` (disk.iso), `--uefi` (OVMF; NOTOS_OVMF overrides),
  * each consumed from the front of "$@"; without them, `direct` — the
  * direct-boot arguments. It sets the bash array `boot_args`. `word` turns
- * an argument into a shell word (runvm's, which expands its placeholders);
+ * an argument into a shell word (runvm's, which expands its placeholders),
+ * `lines` lays out the direct-boot arguments as runvm lays out its own;
  * `here` is the placeholder of runvm's directory.
  */
-export function runvmMediaBlock(options: { direct: readonly string[]; here: string; word: (arg: string) => string }): string {
+export function runvmMediaBlock(options: { direct: readonly string[]; here: string; word: (arg: string) => string; lines?: (args: readonly string[], indent: string) => string }): string {
   const words = (args: readonly string[]) => args.map(options.word).join(" ");
   const attach = (kind: keyof typeof MEDIA_FILES) =>
     MEDIA_FILES[kind]
@@ -91,7 +92,7 @@ ${attach("iso")}
     ;;
   *)
     [ "$firmware" = bios ] || die "--uefi boots a disk image or an ISO: add --disk or --iso"
-    boot_args=(${words(options.direct)})
+    boot_args=(${options.lines ? `\n${options.lines(options.direct, "      ")}\n    ` : words(options.direct)})
     ;;
 esac
 if [ "$firmware" = uefi ]; then

@@ -164,7 +164,7 @@ esac
 
 cmdline=$(cat "$here/${DIST_NAMES.commandLine}")
 
-${runvmMediaBlock({ direct: directBootArgs(dist, CMDLINE), here: HERE, word: shellWord })}
+${runvmMediaBlock({ direct: directBootArgs(dist, CMDLINE), here: HERE, word: shellWord, lines: (a, indent) => renderArgs([...a], indent) })}
 
 exec "$qemu" \\
 ${renderArgs(args, "  ")}
