@@ -26,7 +26,7 @@ export const hostTools = [
   { need: "tesseract", pkg: "tesseract-ocr", why: "reads the VM's screen as text (Machine.getScreenText)" },
   { need: "ssh-audit", pkg: "ssh-audit", why: "audits the booted system's sshd in the hardening boot test" },
   { need: "testssl", pkg: "testssl.sh", why: "audits the booted system's TLS in the hardening boot test" },
-  { need: "objcopy", pkg: "binutils", why: "joins kernel, initrd and command line into the UEFI image (@notos/disk)" },
+  { need: "objdump", pkg: "binutils", why: "cross-checks the sections of the UEFI image in the disk tests" },
   { need: "mkfs.vfat", pkg: "dosfstools", why: "makes the EFI system partition of disk images (@notos/disk)" },
   { need: "mcopy", pkg: "mtools", why: "copies files into FAT images without mounting them (@notos/disk)" },
   { need: "mmd", pkg: "mtools", why: "makes directories in FAT images without mounting them (@notos/disk)" },
