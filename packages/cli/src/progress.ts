@@ -1,6 +1,6 @@
 // Live progress on a terminal: one line per builder at work, redrawn in
-// place at most ten times a second — its step, the bytes done, the rate and,
-// where the total is known, the time left. Log lines scroll above it. (Off a
+// place at most ten times a second — its step, the bytes (or packages,
+// entries…) done, the rate and, where the total is known, the time left. Log lines scroll above it. (Off a
 // terminal the CLI prints plain lines instead.)
 import { formatBytes, type LogLevel, type Reporter } from "@notos/core/progress";
 
@@ -9,6 +9,8 @@ interface Line {
   detail?: string;
   done?: number;
   total?: number;
+  /** What `done` counts; bytes when unset. */
+  unit?: string;
   /** When the byte count of this step started, and the rate seen so far. */
   since?: number;
 }
@@ -35,6 +37,15 @@ export function progressReporter(write: (text: string) => void, now: () => numbe
     drawn = rows.length;
   };
   const make = (builder: string): Reporter => {
+    const advance = (step: string, done: number, total: number | undefined, unit?: string) => {
+      const line = lines.get(builder);
+      const measure = { done, ...(total !== undefined ? { total } : {}), ...(unit !== undefined ? { unit } : {}) };
+      const detail = line?.step === step && line.detail !== undefined ? { detail: line.detail } : {};
+      // The clock starts with the first count of a step in one unit; the step's detail stays.
+      if (line?.step === step && line.unit === unit && line.since !== undefined) Object.assign(line, measure);
+      else lines.set(builder, { step, ...detail, ...measure, since: now() });
+      draw();
+    };
     const log = (level: LogLevel) => (message: string) => {
       if (levels[level] < min) return;
       clear();
@@ -48,10 +59,10 @@ export function progressReporter(write: (text: string) => void, now: () => numbe
         draw(true);
       },
       bytes(step, done, total) {
-        const line = lines.get(builder);
-        if (!line || line.step !== step) lines.set(builder, { step, done, ...(total !== undefined ? { total } : {}), since: now() });
-        else Object.assign(line, { done, ...(total !== undefined ? { total } : {}), since: line.since ?? now() });
-        draw();
+        advance(step, done, total);
+      },
+      count(step, done, total, unit) {
+        advance(step, done, total, unit);
       },
       debug: log("debug"),
       info: log("info"),
@@ -63,15 +74,17 @@ export function progressReporter(write: (text: string) => void, now: () => numbe
   return make("notos");
 }
 
-/** One progress line: `builder  step (detail)  12.0 MiB / 40.0 MiB  3.1 MiB/s  9s left`. */
+/** One progress line: `builder  step (detail)  12.0 MiB / 40.0 MiB  3.1 MiB/s  9s left`, or `… 12 / 150 packages  4.0 packages/s  35s left`. */
 export function render(builder: string, line: Line, t: number): string {
   let text = `${builder.padEnd(8)} ${line.step}${line.detail ? ` (${line.detail})` : ""}`;
   if (line.done !== undefined) {
-    text += `  ${formatBytes(line.done)}${line.total !== undefined ? ` / ${formatBytes(line.total)}` : ""}`;
+    const amount = (n: number) => (line.unit === undefined ? formatBytes(n) : String(n));
+    const unit = line.unit === undefined ? "" : ` ${line.unit}`;
+    text += `  ${amount(line.done)}${line.total !== undefined ? ` / ${amount(line.total)}` : ""}${unit}`;
     const seconds = line.since !== undefined ? (t - line.since) / 1000 : 0;
     if (seconds > 0.5) {
       const rate = line.done / seconds;
-      text += `  ${formatBytes(Math.round(rate))}/s`;
+      text += line.unit === undefined ? `  ${formatBytes(Math.round(rate))}/s` : `  ${rate.toFixed(1)}${unit}/s`;
       if (line.total !== undefined && rate > 0 && line.total > line.done) text += `  ${Math.ceil((line.total - line.done) / rate)}s left`;
     }
   }

@@ -6,6 +6,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export type ProgressEvent =
   | { type: "step"; builder: string; step: string; detail?: string; time: number }
   | { type: "bytes"; builder: string; step: string; done: number; total?: number; time: number }
+  | { type: "count"; builder: string; step: string; done: number; total?: number; unit: string; time: number }
   | { type: "log"; builder: string; level: LogLevel; message: string; time: number };
 
 export interface Reporter {
@@ -14,6 +15,8 @@ export interface Reporter {
   step(step: string, detail?: string): void;
   /** Byte progress of a step (downloads, compression). */
   bytes(step: string, done: number, total?: number): void;
+  /** Progress of a step in things other than bytes: `count("merging the root", 12, 150, "packages")`. */
+  count(step: string, done: number, total: number | undefined, unit: string): void;
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
@@ -28,7 +31,7 @@ export interface ReporterOptions {
   builder?: string;
   /** Lowest level that reaches the sink (default: NOTOS_LOG or "info"). */
   level?: LogLevel;
-  /** Receives every event at or above `level` (steps count as info, bytes as debug). */
+  /** Receives every event at or above `level` (steps count as info, bytes and counts as debug). */
   sink?: (event: ProgressEvent) => void;
 }
 
@@ -48,6 +51,9 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
       },
       bytes: (step, done, total) => {
         if (levelRank.debug >= min) sink({ type: "bytes", builder, step, done, ...(total !== undefined ? { total } : {}), time: Date.now() });
+      },
+      count: (step, done, total, unit) => {
+        if (levelRank.debug >= min) sink({ type: "count", builder, step, done, ...(total !== undefined ? { total } : {}), unit, time: Date.now() });
       },
       debug: log("debug"),
       info: log("info"),
@@ -73,6 +79,8 @@ export function formatEvent(event: ProgressEvent): string {
       return `${event.builder}: ${event.step}${event.detail ? ` (${event.detail})` : ""}`;
     case "bytes":
       return `${event.builder}: ${event.step} ${formatBytes(event.done)}${event.total !== undefined ? ` / ${formatBytes(event.total)}` : ""}`;
+    case "count":
+      return `${event.builder}: ${event.step} ${event.done}${event.total !== undefined ? ` / ${event.total}` : ""} ${event.unit}`;
     case "log":
       return `${event.builder}: ${event.level === "info" ? "" : `${event.level}: `}${event.message}`;
   }

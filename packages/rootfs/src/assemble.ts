@@ -33,11 +33,12 @@ export async function assembleRoot(options: AssembleOptions): Promise<AssembledR
   // Name order, not resolver order: "the first package's directory metadata
   // wins" must not depend on how the lock file lists them.
   const packages = [...options.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const pkg of packages) {
+  for (const [i, pkg] of packages.entries()) {
     options.reporter?.debug(`extracting ${pkg.name}`);
     const sink = tree.addPackage(pkg.name);
     for await (const entry of pkg.entries) sink.add(entry);
     sink.done();
+    options.reporter?.count("merging the root", i + 1, packages.length, "packages");
   }
   addSkeleton(tree);
   for (const layer of options.layers) tree.addLayer(layer);

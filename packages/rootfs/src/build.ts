@@ -11,6 +11,7 @@ import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
 import { rootfsOptions } from "./options.js";
 import { writeSquashfs, type Compression } from "./squashfs.js";
+import { tarSize } from "./tar.js";
 
 /** Bump when the same inputs would give a different image. */
 export const BUILDER_VERSION = "1";
@@ -87,12 +88,13 @@ export function rootfsBuilder(options: RootfsOptions = {}) {
       reporter.step("merging the root", `${packages.length} packages, ${layerTrees.length} layers`);
       const root = await assembleRoot({ rootfs: o.rootfs, packages: debSources(packages), layers: layerTrees, reporter });
       reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
+      const tarBytes = tarSize(root.entries);
       const { size } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
         compression,
         epoch,
         ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
         ...(options.processors !== undefined ? { processors: options.processors } : {}),
-        onBytes: (done) => reporter.bytes("writing root.squashfs", done),
+        onBytes: (done) => reporter.bytes("writing root.squashfs", done, Math.max(done, tarBytes)),
       });
       await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
       const sizes = sizeReport(root.entries, root.tree.origins, { compression, bytes: size });

@@ -68,3 +68,19 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
   write().catch((error: unknown) => pack.destroy(error as Error));
   return pack as unknown as Readable;
 }
+
+const BLOCK = 512;
+
+/**
+ * The length of `tarStream(entries)` for progress: a header block per entry
+ * and file data padded to whole blocks, then the two closing blocks. Paths
+ * too long for a plain header take an extra pax record, not counted here.
+ */
+export function tarSize(entries: Iterable<TreeEntry>): number {
+  let size = 2 * BLOCK;
+  for (const entry of entries) {
+    if (entry.path === "/") continue;
+    size += BLOCK + (entry.type === "file" ? Math.ceil(entry.content.byteLength / BLOCK) * BLOCK : 0);
+  }
+  return size;
+}
