@@ -123,6 +123,13 @@ describe("the driver with two tiny guests on a private network", () => {
     expect(b.consoleText().match(/Linux version/g)).toHaveLength(2);
   });
 
+  it("saves the console log and a screenshot for a failed test", async () => {
+    const files = await b.saveDiagnostics(join(work, "diagnostics"));
+    expect(files.map((f) => f.slice(work.length))).toEqual(["/diagnostics/tiny2.console.log", "/diagnostics/tiny2.png"]);
+    expect(await readFile(files[0]!, "utf8")).toMatch(/^\[\s*\d+\.\d{3}\] .*NOTOS-TEST-GUEST-READY$/m);
+    expect((await readFile(files[1]!)).subarray(1, 4).toString("latin1")).toBe("PNG");
+  });
+
   it("crashes: QEMU goes at once, and the other machine stays", async () => {
     const pid = b.pid!;
     await b.crash();
