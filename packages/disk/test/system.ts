@@ -3,14 +3,15 @@
 // test shell and root's key made here. Built once per test file; the
 // store answers every later build, so test files share the work.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assembleDist, buildSystem, type BuiltSystem } from "@notos/cli";
 import { createReporter, defineSystem, systemOf, type Module, type SystemConfig } from "@notos/core";
 import { testInstrumentation } from "@notos/qemu";
-import diskSystem from "../../../systems/disk/notos.config.ts";
+// The default system's modules: their options (users, services, …) join the configuration's type.
+import "@notos/modules";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -23,16 +24,32 @@ export interface DiskTestSystem {
   key: string;
 }
 
-/** The disk system plus the test shell, a key made here and `extra`, built into a temporary dist/. */
-export async function buildDiskSystem(extra: Module = {}, options: { storeDir?: string } = {}): Promise<DiskTestSystem> {
-  const dir = mkdtempSync(join(tmpdir(), "notos-disk-"));
+/**
+ * One test key for every test file of this package: the same authorized key
+ * gives the same root, so the second file's build is all store hits.
+ */
+export function testKey(): string {
+  const dir = join(tmpdir(), "notos-disk-test-key");
   const key = join(dir, "id_ed25519");
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "notos-disk-test", "-f", key]);
+  if (!existsSync(`${key}.pub`)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    rmSync(key, { force: true });
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "notos-disk-test", "-f", key]);
+  }
+  return key;
+}
+
+/** The disk system plus the test shell, a key made here and `extra`, built into a temporary dist/. */
+export async function buildDiskSystem(extra: Module = {}, options: { storeDir?: string; dir?: string } = {}): Promise<DiskTestSystem> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "notos-disk-"));
+  const key = testKey();
   const publicKey = readFileSync(`${key}.pub`, "utf8").trim();
   // The committed lock pins the packages; a test never rewrites it.
   const lockFile = join(dir, "notos.lock.json");
   const repoLock = join(repoRoot, "systems", "disk", "notos.lock.json");
   if (existsSync(repoLock)) copyFileSync(repoLock, lockFile);
+  // Loaded at run time, as the CLI loads it: the system file is TypeScript outside this package.
+  const diskSystem = ((await import(join(repoRoot, "systems", "disk", "notos.config.ts"))) as { default: Module }).default;
   const system = systemOf(
     defineSystem({ imports: [diskSystem, testInstrumentation, extra], users: { root: { authorizedKeys: [publicKey] } } }),
     { file: join(repoRoot, "systems", "disk", "notos.config.ts"), lockFile, storeDir: options.storeDir ?? resolve(repoRoot, process.env.NOTOS_STORE || join(".notos", "store")) },
