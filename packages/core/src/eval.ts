@@ -20,6 +20,8 @@ export interface EvaluatedSystem {
   definitions: Map<string, string[]>;
   /** The composed option schema: core's options and every module's declarations. */
   schema: z.ZodType;
+  /** Who declared what: each declared option path once, with its schema and the first module (file or label) that declared it. */
+  declarations: FoundDeclaration[];
   /** The builders the modules add, each once, in module order. */
   builders: Builder[];
   /** The files of the system's modules (those with a known file), in evaluation order. */
@@ -152,7 +154,14 @@ export function evalSystem(root: Module, options: EvalOptions = {}): EvaluatedSy
 
 function finish(attempt: Round): EvaluatedSystem {
   if (attempt.issues.length) throw new ConfigError(attempt.issues);
-  return { config: attempt.config!, definitions: attempt.definitions, schema: attempt.schema, builders: attempt.builders, moduleFiles: attempt.moduleFiles };
+  return {
+    config: attempt.config!,
+    definitions: attempt.definitions,
+    schema: attempt.schema,
+    declarations: attempt.declarations,
+    builders: attempt.builders,
+    moduleFiles: attempt.moduleFiles,
+  };
 }
 
 interface Round {
@@ -161,6 +170,7 @@ interface Round {
   issues: ConfigIssue[];
   definitions: Map<string, string[]>;
   schema: z.ZodType;
+  declarations: FoundDeclaration[];
   builders: Builder[];
   moduleFiles: string[];
 }
@@ -210,6 +220,8 @@ function evalRound(modules: CollectedModule[]): Round {
     issues,
     definitions: merged.definitions,
     schema,
+    // composeSchema has refused two different schemas at one path: the first of each path is the one.
+    declarations: declarations.filter((d, i) => declarations.findIndex((e) => e.path === d.path) === i),
     builders,
     moduleFiles: [...new Set(modules.flatMap((m) => (m.file ? [m.file] : [])))],
   };

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { createJiti } from "jiti";
 import type { z } from "zod";
 import type { Builder } from "./builder.js";
+import type { FoundDeclaration } from "./declare.js";
 import { NotosError, displayFile } from "./errors.js";
 import { evalSystem } from "./eval.js";
 import { isPlainObject } from "./merge.js";
@@ -36,6 +37,8 @@ export interface LoadedSystem {
   definitions: Map<string, string[]>;
   /** The composed option schema of this system. */
   schema: z.ZodType;
+  /** Each declared option path with its schema and the module that declared it. */
+  declarations: FoundDeclaration[];
   /** The builders the system's modules add. */
   builders: Builder[];
   /** The files of the system's modules. */
@@ -138,7 +141,7 @@ export interface SystemOfOptions {
 /** Evaluate a module as a whole system, as if `file` defined it (tests, the bench, scripts that compose systems). */
 export function systemOf(module: Module, options: SystemOfOptions): LoadedSystem {
   const file = resolve(options.file);
-  const { config, definitions, schema, builders, moduleFiles } = evalSystem(module, { file });
+  const { config, definitions, schema, declarations, builders, moduleFiles } = evalSystem(module, { file });
   const dir = dirname(file);
   const store = process.env.NOTOS_STORE;
   return {
@@ -149,6 +152,7 @@ export function systemOf(module: Module, options: SystemOfOptions): LoadedSystem
     // One store per repository, so systems in subdirectories share the kernel and packages.
     storeDir: options.storeDir ?? (store ? resolve(dir, store) : join(findRepoRoot(dir) ?? dir, ".notos", "store")),
     definitions,
+    declarations,
     schema,
     builders,
     moduleFiles,

@@ -38,6 +38,12 @@ describe("option declarations", () => {
     expect((config as unknown as { banner: { text: string } }).banner.text).toBe("hello");
   });
 
+  it("says which module declared each option, once however often the module is imported", () => {
+    const { declarations } = evalSystem({ imports: [bannerModule, { imports: [bannerModule] }] });
+    expect(declarations.filter((d) => d.path === "banner")).toEqual([{ path: "banner", schema: banner, file: expect.stringMatching(/banner/) }]);
+    expect(declarations.find((d) => d.path === "system")?.file).toBe("@notos/core");
+  });
+
   it("rejects the option without the declaring module, naming the file that set it", () => {
     const run = () => evalSystem({ file: "/sys/notos.config.ts", banner: { text: "x" } } as Module);
     expect(run).toThrow(ConfigError);

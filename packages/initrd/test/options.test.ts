@@ -20,25 +20,15 @@ const OWNED = [
   "boot.initrd.overlay",
 ];
 
-/** The schema the composed system schema has at an option path. */
-function schemaAt(schema: unknown, path: string): unknown {
-  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
-  for (const segment of path.split(".")) {
-    while (!s.shape && s.unwrap) s = s.unwrap() as typeof s;
-    s = s.shape![segment] as typeof s;
-  }
-  return s;
-}
-
 describe("initrdModule", () => {
   it("declares exactly its options, and imports the kernel's and debian's modules", () => {
     expect(Object.keys(initrdModule.options ?? {})).toEqual(OWNED);
     expect(initrdModule.options).toBe(initrdOptions);
     expect(initrdModule.imports).toEqual([kernelModule, debianModule]);
     expect(initrdModule.builders).toEqual([initrd, commandLine]);
-    const { schema } = evalSystem({ imports: [initrdModule] });
-    for (const path of OWNED) expect(schemaAt(schema, path), path).toBe(initrdOptions[path as keyof typeof initrdOptions]);
-    expect(schemaAt(schema, "boot.initrd.kernelModules")).toBe(kernelOptions["boot.initrd.kernelModules"]);
+    const declared = new Map(evalSystem({ imports: [initrdModule] }).declarations.map((d) => [d.path, d.schema]));
+    for (const path of OWNED) expect(declared.get(path), path).toBe(initrdOptions[path as keyof typeof initrdOptions]);
+    expect(declared.get("boot.initrd.kernelModules")).toBe(kernelOptions["boot.initrd.kernelModules"]);
   });
 
   it("reads only declared options: its own, the kernel's module lists and core's stage2Init", () => {

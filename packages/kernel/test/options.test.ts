@@ -9,25 +9,15 @@ import { kernel, kernelModule, kernelOptions } from "../src/index.js";
 
 const OWNED = ["boot.kernel.package", "boot.kernelModules", "boot.initrd.kernelModules"];
 
-/** The schema the composed system schema has at an option path. */
-function schemaAt(schema: unknown, path: string): unknown {
-  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
-  for (const segment of path.split(".")) {
-    while (!s.shape && s.unwrap) s = s.unwrap() as typeof s;
-    s = s.shape![segment] as typeof s;
-  }
-  return s;
-}
-
 describe("kernelModule", () => {
   it("declares exactly the options the kernel builder reads", () => {
     expect(Object.keys(kernelModule.options ?? {})).toEqual(OWNED);
     expect(kernelModule.options).toBe(kernelOptions);
     expect([...kernel.reads].sort()).toEqual([...OWNED].sort());
     expect(kernelModule.imports).toContain(debianModule);
-    const { schema } = evalSystem({ imports: [kernelModule] });
-    for (const path of OWNED) expect(schemaAt(schema, path), path).toBe(kernelOptions[path as keyof typeof kernelOptions]);
-    expect(schemaAt(schema, "debian")).toBe(debianModule.options!.debian);
+    const declared = new Map(evalSystem({ imports: [kernelModule] }).declarations.map((d) => [d.path, d.schema]));
+    for (const path of OWNED) expect(declared.get(path), path).toBe(kernelOptions[path as keyof typeof kernelOptions]);
+    expect(declared.get("debian")).toBe(debianModule.options!.debian);
   });
 
   it("lists its options with descriptions and defaults", () => {

@@ -11,16 +11,6 @@ import { testConfig } from "./system.js";
 
 const OWNED = ["rootfs", "environment.packages"];
 
-/** The schema the composed system schema has at an option path. */
-function schemaAt(schema: unknown, path: string): unknown {
-  let s = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
-  for (const segment of path.split(".")) {
-    while (!s.shape && s.unwrap) s = s.unwrap() as typeof s;
-    s = s.shape![segment] as typeof s;
-  }
-  return s;
-}
-
 describe("rootfsModule", () => {
   it("declares exactly the options the rootfs builder reads, and imports debian's", () => {
     expect(Object.keys(rootfsModule.options ?? {})).toEqual(OWNED);
@@ -28,15 +18,15 @@ describe("rootfsModule", () => {
     expect([...rootfs.reads].sort()).toEqual([...OWNED].sort());
     expect(rootfsModule.imports).toEqual([debianModule]);
     expect(rootfsModule.builders).toEqual([rootfs]);
-    const { schema } = evalSystem({ imports: [rootfsModule] });
-    for (const path of OWNED) expect(schemaAt(schema, path), path).toBe(rootfsOptions[path as keyof typeof rootfsOptions]);
+    const declared = new Map(evalSystem({ imports: [rootfsModule] }).declarations.map((d) => [d.path, d.schema]));
+    for (const path of OWNED) expect(declared.get(path), path).toBe(rootfsOptions[path as keyof typeof rootfsOptions]);
   });
 
   it("lists its options with descriptions and defaults", () => {
     const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
-    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.recommends"]);
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.recommends", "rootfs.setuid"]);
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "xz" });
     expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });

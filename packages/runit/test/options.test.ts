@@ -5,25 +5,12 @@
 // other test here while proving nothing), and the etc options the layer
 // reads must come from etcModule, which runitModule imports.
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { ConfigError, defineModule, listOptions } from "@notos/core";
 import { etcModule, etcOptions } from "@notos/etc";
 import { runitModule, runitOptions } from "../src/index.js";
 import { evaluate } from "./system.js";
 
 const OWNED = ["services", "runit", "boot.kernel.sysctl"];
-
-/** The schema a composed system schema holds at an option path, through namespaces and their defaults. */
-function schemaAt(schema: z.ZodType, path: string): z.ZodType | undefined {
-  let at: z.ZodType | undefined = schema;
-  for (const segment of path.split(".")) {
-    let inner = at as unknown as { shape?: Record<string, z.ZodType>; unwrap?: () => unknown };
-    while (!inner.shape && inner.unwrap) inner = inner.unwrap() as typeof inner;
-    at = inner.shape?.[segment];
-    if (!at) return undefined;
-  }
-  return at;
-}
 
 describe("runit's options", () => {
   it("are declared by runitModule, exactly the paths runit owns", () => {
@@ -33,9 +20,9 @@ describe("runit's options", () => {
   });
 
   it("come from runitModule in a system of runitModule alone, and etc's from etcModule, not from a fallback", () => {
-    const { schema } = evaluate();
-    for (const path of OWNED) expect(schemaAt(schema, path), path).toBe(runitOptions[path as keyof typeof runitOptions]);
-    for (const path of ["users", "groups", "networking"] as const) expect(schemaAt(schema, path), path).toBe(etcOptions[path]);
+    const declared = new Map(evaluate().declarations.map((d) => [d.path, d.schema]));
+    for (const path of OWNED) expect(declared.get(path), path).toBe(runitOptions[path as keyof typeof runitOptions]);
+    for (const path of ["users", "groups", "networking"] as const) expect(declared.get(path), path).toBe(etcOptions[path]);
   });
 
   it("are listed with their descriptions", () => {
