@@ -41,7 +41,7 @@ export const alwaysPresentPrograms = [
   // dash / bash
   "sh", "bash",
   // coreutils
-  "cat", "cp", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
+  "cat", "cp", "du", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
   // findutils, grep, sed
   "find", "xargs", "grep", "sed",
   // util-linux
