@@ -30,9 +30,10 @@ export interface OpensshOptions {
  * `openssh({ kexAlgorithms: [...sshdAlgorithms.kexAlgorithms, "diffie-hellman-group14-sha256"] })`.
  */
 export const sshdAlgorithms = {
-  // Post-quantum hybrid first, then X25519, then large finite-field groups: no NIST curves, no SHA-1.
+  // X25519, then large finite-field groups: no NIST curves, no SHA-1. The
+  // post-quantum hybrid sntrup761x25519-sha512@openssh.com is left out for
+  // now: Debian's ssh-audit (2.5) still warns that it is experimental.
   kexAlgorithms: [
-    "sntrup761x25519-sha512@openssh.com",
     "curve25519-sha256",
     "curve25519-sha256@libssh.org",
     "diffie-hellman-group16-sha512",
