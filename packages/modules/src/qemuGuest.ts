@@ -29,14 +29,15 @@ export const qemuInitrdModules = [
  * The ACPI power button (QEMU's `system_powerdown`, a host shutting its VMs
  * down) as a clean runit shutdown, with no acpid: the `button` driver turns
  * the ACPI event into a key press on the "Power Button" input device, and
- * this service waits for any byte on it, then runs `poweroff`. A guest
+ * this service waits for an event on it, then runs `poweroff`. A guest
  * without such a device keeps the service asleep instead of restarting it.
  */
 export const POWER_BUTTON_RUN = `for d in /sys/class/input/event*; do
-  if [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ]; then dev=/dev/\${d##*/}; break; fi
+  if [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ]; then dev=/dev/input/\${d##*/}; break; fi
 done
 if [ -z "$dev" ]; then echo "power-button: no ACPI power button"; exec sleep infinity; fi
-head -c 1 "$dev" >/dev/null
+# One input event (24 bytes; evdev refuses shorter reads) means a press; a failed read waits before runit tries again.
+if ! head -c 24 "$dev" >/dev/null; then sleep 10; exit 1; fi
 echo "power-button: pressed, powering off"
 exec poweroff`;
 

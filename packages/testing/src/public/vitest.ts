@@ -4,7 +4,7 @@
 // test (annotations, which the JUnit report carries). Outside Vitest (the
 // notos-test command imports test files for its interactive mode) these
 // register nothing.
-import { afterAll, beforeAll, beforeEach, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import type { Machine } from "@notos/qemu";
 import { NotosError } from "@notos/core";
 import type { NotosTest, TestContext } from "../define.js";
@@ -43,12 +43,13 @@ export function useMachines<N extends string>(test: NotosTest<N>, options: UseMa
   afterAll(async () => {
     await set?.stop();
   });
-  beforeEach(({ onTestFailed, annotate }) => {
-    onTestFailed(async ({ task }) => {
-      if (!set) return;
-      const dir = `${test.resultsDir}/${task.name.replace(/[^A-Za-z0-9._-]+/g, "-")}`;
-      for (const file of await set.saveDiagnostics(dir)) await annotate(file.endsWith(".png") ? "screenshot" : "console log", { path: file }).catch(() => undefined);
-    });
+  // afterEach still belongs to the test, so a failed one can carry its diagnostics as annotations.
+  afterEach(async ({ task, annotate }) => {
+    if (!set || !task.result?.errors?.length) return;
+    const dir = `${test.resultsDir}/${task.name.replace(/[^A-Za-z0-9._-]+/g, "-")}`;
+    for (const file of await set.saveDiagnostics(dir)) {
+      await annotate(file.endsWith(".png") ? "screenshot" : "console log", { path: file }).catch(() => console.error(`${test.name}: ${file}`));
+    }
   });
   return context;
 }
