@@ -96,7 +96,7 @@ describe("the attack surface, listed from inside", () => {
       return { proto: proto!, port: Number(local!.slice(local!.lastIndexOf(":") + 1)), programs: [...processes.matchAll(/\("([^"]+)"/g)].map((m) => m[1]!) };
     });
     console.log(`listening sockets:\n${listening.join("\n")}`);
-    const configured = new Set(system.config.qemu.forwards.map((f) => f.guest));
+    const configured = new Set(system.config.qemu.forwards.map((f: { guest: number }) => f.guest));
     expect(new Set(sockets.map((s) => s.port))).toEqual(configured);
     expect(sockets.filter((s) => s.proto !== "tcp")).toEqual([]);
     expect([...new Set(sockets.flatMap((s) => s.programs))].sort()).toEqual(["nginx", "sshd"]);

@@ -10,7 +10,10 @@ import { etcLayer } from "@notos/etc";
 import { runitLayer } from "@notos/runit";
 import { base, hardeningSysctl, nginx, nginxSecurityHeaders, nginxTls, openssh, qemuGuest, sshdAlgorithms } from "../src/index.js";
 
-const text = (entries: TreeEntry[], path: string) => new TextDecoder().decode(entries.find((e) => e.path === path)?.content);
+const text = (entries: TreeEntry[], path: string) => {
+  const entry = entries.find((e) => e.path === path);
+  return new TextDecoder().decode(entry?.type === "file" ? entry.content : undefined);
+};
 
 function build(root: Module) {
   const { config, definitions } = evalSystem(root);
