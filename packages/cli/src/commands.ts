@@ -9,6 +9,7 @@ import { createReporter, formatEvent, type ProgressEvent, type Reporter } from "
 import { collectGarbage } from "@notos/core/store";
 import { lockSets } from "./lock.js";
 import { progressReporter } from "./progress.js";
+import { carryDirectory, writeCarry } from "./carry.js";
 import { assembleDist, buildSystem, distDirectory, systemPackages } from "./system.js";
 import { turboDependencies } from "./turbo.js";
 import { explain } from "./why.js";
@@ -72,9 +73,10 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
       case "dist": {
         const system = await load();
         const started = performance.now();
-        const built = await buildSystem(system, { reporter: reporter() });
         const out = values.out !== undefined ? resolve(io.cwd ?? process.cwd(), values.out) : distDirectory(system);
+        const built = await buildSystem(system, { reporter: reporter(), distDir: out });
         const files = await assembleDist(out, built, system.config);
+        await writeCarry(carryDirectory(out), built.entries);
         summary(io, built.realisations, started);
         io.stdout(`dist: ${relative(io.cwd ?? process.cwd(), out) || "."} (${[...files.keys()].join(", ")})\n`);
         return 0;

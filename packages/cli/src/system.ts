@@ -11,12 +11,15 @@ import { buildGraph, distFiles, findRepoRoot, runGraph, type BuildGraph, type Re
 import type { Reporter } from "@notos/core/progress";
 import { Store, hashValue, writeRoots } from "@notos/core/store";
 import { debianPackageSource } from "@notos/debian";
+import { carryDirectory } from "./carry.js";
 import { recordRealisations } from "./why.js";
 
 export interface BuildSystemOptions {
   reporter: Reporter;
   /** Only these builders (and what they need); default: all of the system's. */
   only?: readonly string[];
+  /** The dist/ the build is for: entries carried beside it (.notos/carry) are used before building; default: the system's dist/. */
+  distDir?: string;
   /** Where packages come from; default: the Debian archive with the system's `debian` options and lock file. */
   packages?: PackageSource;
 }
@@ -25,6 +28,8 @@ export interface BuiltSystem {
   graph: BuildGraph;
   artifacts: Map<string, Artifact>;
   realisations: Realisation[];
+  /** The store entries the build used or made (absolute directories). */
+  entries: string[];
   epoch: number;
 }
 
@@ -57,11 +62,13 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   }
   const graph = buildGraph(system.builders);
   const epoch = sourceDateEpoch();
+  // Entries turbo's cache restored beside dist/ are taken in instead of being built again.
+  const store = new Store(system.storeDir, { substitutes: [carryDirectory(options.distDir ?? distDirectory(system))] });
   const run = runGraph(graph, {
     config: system.config,
     schema: system.schema,
     definitions: system.definitions,
-    store: new Store(system.storeDir),
+    store,
     packages: options.packages ?? systemPackages(system, options.reporter),
     reporter: options.reporter,
     sourceDateEpoch: epoch,
@@ -73,14 +80,15 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   await recordRealisations(system, run.realisations);
   // Roots first, so a gc running meanwhile cannot take entries the new outputs came from.
   const storeDir = resolve(system.storeDir);
+  const entries = run.realisations.map((r) => resolve(r.artifact.path)).filter((p) => dirname(p) === storeDir);
   await writeRoots(
     system.storeDir,
     // A partial build (`notos build`, `notos path`) keeps its own roots, so it never drops what the last dist used.
     options.only ? `${rootsName(system)}-partial` : rootsName(system),
-    run.realisations.map((r) => r.artifact.path).filter((p) => dirname(resolve(p)) === storeDir).map((p) => basename(p)),
+    entries.map((p) => basename(p)),
   );
   if (failed) throw failed.reason;
-  return { graph, artifacts: new Map(run.realisations.map((r) => [r.builder, r.artifact])), realisations: run.realisations, epoch };
+  return { graph, artifacts: new Map(run.realisations.map((r) => [r.builder, r.artifact])), realisations: run.realisations, entries, epoch };
 }
 
 /** The roots file of a system's builds: one per configuration file, beside the store that systems share. */

@@ -76,6 +76,27 @@ describe("notos on a system of small builders", () => {
     expect(dist.stdout).toMatch(/^listing: built/m);
   });
 
+  it("leaves the build's store entries beside dist/, where a build with an empty store finds them instead of building", async () => {
+    const carried = readdirSync(join(dir, ".notos", "carry")).sort();
+    expect(carried.map((name) => name.replace(/^[0-9a-f]{32}-/, ""))).toEqual(["greeting", "host", "listing"].sort());
+    vi.stubEnv("NOTOS_STORE", join(dir, "another-store"));
+    try {
+      const fresh = await cli(["dist", "--out", "dist"]);
+      expect(fresh.stdout).toContain("0 of 3 builders did work");
+      expect(readdirSync(join(dir, "another-store")).sort()).toEqual(carried);
+      // A carried entry whose file was changed is not used: that builder runs again.
+      rmSync(join(dir, "another-store"), { recursive: true });
+      const host = carried.find((name) => name.endsWith("-host"))!;
+      const file = readdirSync(join(dir, ".notos", "carry", host)).find((name) => !name.startsWith("."))!;
+      writeFileSync(join(dir, ".notos", "carry", host, file), "changed\n");
+      const tampered = await cli(["dist", "--out", "dist"]);
+      expect(tampered.stdout).toMatch(/^host: built/m);
+      expect(tampered.stdout).toContain("1 of 3 builders did work");
+    } finally {
+      vi.stubEnv("NOTOS_STORE", join(dir, "store"));
+    }
+  });
+
   it("build realises one builder with its inputs and prints its store entry", async () => {
     const r = await cli(["build", "host"]);
     expect(r.code).toBe(0);

@@ -2,8 +2,8 @@
 // builder's real inputs. An entry appears by one rename of a finished
 // temporary directory, so a build killed at any moment leaves no half entry.
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
-import { join, relative } from "node:path";
+import { constants, promises as fs } from "node:fs";
+import { basename, join, relative } from "node:path";
 
 export interface StoreEntry<M = unknown> {
   name: string;
@@ -47,8 +47,24 @@ export function storeKey(inputs: KeyInputs): string {
   return hashValue(inputs).slice(0, 32);
 }
 
+export interface StoreOptions {
+  /**
+   * Directories holding complete entries made elsewhere — such as the ones a
+   * cache restored — that a lookup takes in (see `adopt`) when the store
+   * itself lacks the entry.
+   */
+  substitutes?: readonly string[];
+}
+
 export class Store {
-  constructor(readonly dir: string) {}
+  readonly substitutes: readonly string[];
+
+  constructor(
+    readonly dir: string,
+    options: StoreOptions = {},
+  ) {
+    this.substitutes = options.substitutes ?? [];
+  }
 
   entryPath(key: string, name: string): string {
     return join(this.dir, `${key}-${name}`);
@@ -98,9 +114,55 @@ export class Store {
 
   /** The entry for `key`, built with `produce` when the store does not have it yet. */
   async realise<M>(name: string, key: string, produce: (dir: string) => Promise<M>): Promise<StoreEntry<M> & { cached: boolean }> {
-    const existing = await this.get<M>(name, key);
+    const existing = (await this.get<M>(name, key)) ?? (await this.substitute<M>(name, key));
     if (existing) return { ...existing, cached: true };
     return { ...(await this.put(name, key, produce)), cached: false };
+  }
+
+  /** The entry taken in from the first substitute directory that holds an intact copy of it. */
+  async substitute<M>(name: string, key: string): Promise<StoreEntry<M> | undefined> {
+    for (const dir of this.substitutes) {
+      if (await this.adopt(join(dir, `${key}-${name}`))) return this.get<M>(name, key);
+    }
+    return undefined;
+  }
+
+  /**
+   * Take in a complete entry from outside the store — one that a cache (such
+   * as turbo's, local or remote) restored elsewhere — when its files still
+   * match the digest it was built with. Files are hard-linked where the file
+   * system allows, else copied, and the entry appears by one rename as a
+   * built one does. Returns false, leaving the store as it was, when the
+   * directory is not an intact entry (a damaged or tampered restore is
+   * rebuilt, never used); an entry the store already has is kept.
+   */
+  async adopt(source: string): Promise<boolean> {
+    let record: { name?: unknown; key?: unknown; digest?: unknown; meta?: unknown };
+    try {
+      record = JSON.parse(await fs.readFile(join(source, ENTRY_FILE), "utf8")) as typeof record;
+    } catch {
+      return false;
+    }
+    const { name, key, digest, meta } = record;
+    if (typeof name !== "string" || typeof key !== "string" || typeof digest !== "string") return false;
+    if (!/^[0-9a-f]{32}$/.test(key) || !/^[A-Za-z0-9@._-]+$/.test(name) || basename(source) !== `${key}-${name}`) return false;
+    if (await this.get(name, key)) return true;
+    // The digest was taken before the entry file was written.
+    const files = (await digestTree(source)).filter((row) => !row.startsWith(`f ${ENTRY_FILE} `));
+    if (hashValue({ files, meta }) !== digest) return false;
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `${TMP_PREFIX}${key}-${name}-${randomBytes(6).toString("hex")}`);
+    try {
+      await fs.cp(source, tmp, { recursive: true, preserveTimestamps: false, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
+      await fs.rename(tmp, this.entryPath(key, name));
+    } catch (error) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      // Another process put the same entry first: theirs is as good.
+      if ((code === "ENOTEMPTY" || code === "EEXIST") && (await this.get(name, key))) return true;
+      throw error;
+    }
+    return true;
   }
 
   /** Every complete entry's directory name. */
