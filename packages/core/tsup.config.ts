@@ -9,6 +9,7 @@ const entry = {
   fs: "src/public/fs.ts",
   graph: "src/public/graph.ts",
   text: "src/public/text.ts",
+  host: "src/public/host.ts",
 };
 
 export default defineConfig({ entry, format: ["esm"], dts: { entry }, clean: true, sourcemap: true, target: "node20" }) as Options;
