@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // One idempotent setup step that `npm run dist` and `npm test` run first:
 // install the npm dependencies when they are missing or stale, and the
-// Debian host tools the builders and the boot tests call. Quiet when there
-// is nothing to do.
+// Debian host tools the builders and the boot tests call; and refuse a
+// remote cache that could not be used (see remote-cache.mjs). Quiet when
+// there is nothing to do.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync, accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostTools } from "./host-tools.mjs";
+import { remoteCacheProblem } from "./remote-cache.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -62,5 +64,7 @@ function fail(message) {
   process.exit(1);
 }
 
+const remoteCache = remoteCacheProblem({ env: process.env, root, home: process.env.HOME });
+if (remoteCache) fail(remoteCache);
 ensureNodeModules();
 ensureHostTools();
