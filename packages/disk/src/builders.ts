@@ -96,7 +96,7 @@ export interface EspArtifact extends Artifact {
 
 export const esp = defineBuilder({
   name: "disk-esp",
-  version: "1",
+  version: "2",
   description: "The EFI system partition (FAT): the UKI as \\EFI\\BOOT\\BOOTX64.EFI for UEFI, syslinux with the kernel and initrd for BIOS.",
   reads: ["disk.firmware"],
   inputs: { uki, kernel, initrd },
@@ -241,7 +241,7 @@ export function isoDiskGuidHex(rootGuid: string): string {
 
 export const iso = defineBuilder({
   name: "disk-iso",
-  version: "1",
+  version: "2",
   description: "The hybrid ISO: El Torito for BIOS (isolinux) and UEFI (the ESP), and a GPT with the ESP and root partitions for USB sticks and virtual disks.",
   reads: ["disk.formats", "disk.firmware", "disk.rootBy"],
   inputs: { esp, uki, kernel, initrd, rootfs },

@@ -21,7 +21,10 @@ export function osRelease(system: { name: string; version: string }): string {
   return `NAME=${q(system.name)}\nID=notos\nVERSION_ID=${q(system.version)}\nPRETTY_NAME=${q(`${system.name} ${system.version}`)}\n`;
 }
 
-/** syslinux.cfg / isolinux.cfg: one entry, no menu, boots at once. */
+/**
+ * syslinux.cfg / isolinux.cfg: one entry, no menu, boots at once; the
+ * loader talks on the first serial port too, where the kernel's console is.
+ */
 export function syslinuxConfig(options: { kernel: string; initrd: string; commandLine: string }): string {
-  return ["DEFAULT notos", "PROMPT 0", "TIMEOUT 0", "LABEL notos", `  LINUX ${options.kernel}`, `  INITRD ${options.initrd}`, `  APPEND ${options.commandLine}`, ""].join("\n");
+  return ["SERIAL 0 115200", "DEFAULT notos", "PROMPT 0", "TIMEOUT 0", "LABEL notos", `  LINUX ${options.kernel}`, `  INITRD ${options.initrd}`, `  APPEND ${options.commandLine}`, ""].join("\n");
 }
