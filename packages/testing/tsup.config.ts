@@ -14,4 +14,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
+  // The test runner's own vitest, never a copy: it is not a dependency, the user's suite brings it.
+  external: ["vitest"],
 }) as Options;
