@@ -544,7 +544,14 @@ export class Machine {
     return retry({
       ...options,
       probe: async (left): Promise<Attempt<string>> => {
-        const r = await this.execute(command, { timeoutMs: left });
+        let r: ExecResult;
+        try {
+          r = await this.execute(command, { timeoutMs: left });
+        } catch (e) {
+          // A try cut off by the wait's own deadline: the wait has timed out, and says what the last whole try saw.
+          if (e instanceof MachineError && e.code === "QEMU_TIMEOUT") return { done: false };
+          throw e;
+        }
         return (r.status === 0) === (want === "success") ? { done: true, value: r.stdout } : { done: false, saw: `exit status ${r.status}, stdout: ${r.stdout.trim()}` };
       },
       timeout: (saw, ms) => this.error(`${what} did not ${want === "success" ? "succeed" : "fail"} within ${ms} ms (last: ${saw ?? "no try finished"})`, TIMEOUT),

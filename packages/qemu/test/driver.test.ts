@@ -36,7 +36,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe("the driver with two tiny guests on a private network", () => {
+// Each test may wait for a busy host (TCG); the waits inside have their own time-outs.
+describe("the driver with two tiny guests on a private network", { timeout: 240_000 }, () => {
   it("carries traffic between the guests over the switch, and none through eth0's host network", async () => {
     expect(network.connected).toBe(2);
     await a.waitUntilSucceeds("ping -c 1 -W 2 192.168.1.2", { timeoutMs: 60_000 });
@@ -57,9 +58,9 @@ describe("the driver with two tiny guests on a private network", () => {
   it("runs commands with options objects; a wait's time-out names what it last saw", async () => {
     expect(await a.succeed("echo hi", { timeoutMs: 30_000 })).toBe("hi\n");
     expect(await a.execute("exit 7", { timeoutMs: 30_000 })).toEqual({ status: 7, stdout: "" });
-    const error = await a.waitUntilSucceeds("echo still-no; false", { timeoutMs: 3_000, intervalMs: 500 }).catch((e: unknown) => e);
+    const error = await a.waitUntilSucceeds("echo still-no; false", { timeoutMs: 8_000, intervalMs: 500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MachineError);
-    expect((error as MachineError).message).toMatch(/did not succeed within 3000 ms \(last: exit status 1, stdout: still-no\)/);
+    expect((error as MachineError).message).toMatch(/did not succeed within 8000 ms \(last: exit status 1, stdout: still-no\)/);
     expect((error as MachineError).code).toBe("QEMU_TIMEOUT");
   });
 
