@@ -96,7 +96,7 @@ export interface EspArtifact extends Artifact {
 
 export const esp = defineBuilder({
   name: "disk-esp",
-  version: "2",
+  version: "3",
   description: "The EFI system partition (FAT): the UKI as \\EFI\\BOOT\\BOOTX64.EFI for UEFI, syslinux with the kernel and initrd for BIOS.",
   reads: ["disk.firmware"],
   inputs: { uki, kernel, initrd },

@@ -27,6 +27,8 @@ export interface FatImageOptions {
 }
 
 const MiB = 1024 * 1024;
+/** FAT dates start in 1980: an earlier SOURCE_DATE_EPOCH (the default is 0) is stamped as 1980-01-01. */
+export const FAT_EPOCH = 315532800;
 
 /** Bytes a FAT image needs for `files`: their sizes in 4 KiB clusters, plus room for FATs, directories and ldlinux. */
 export function fatImageSize(sizes: readonly number[]): number {
@@ -52,7 +54,7 @@ export async function writeFatImage(image: string, options: FatImageOptions): Pr
   await fd.truncate(size);
   await fd.close();
   const run = (tool: "mkfs.vfat" | "mmd" | "mcopy" | "syslinux", args: string[], neededBy = "the EFI system partition") =>
-    runTool(tool, args, { epoch: options.epoch, neededBy });
+    runTool(tool, args, { epoch: Math.max(options.epoch, FAT_EPOCH), neededBy });
   await run("mkfs.vfat", ["--invariant", "-i", options.volumeId, "-n", options.label, "-h", String(options.hiddenSectors), image]);
   const dirs = parentDirectories([...options.files.map((f) => f.path), ...(options.syslinuxDirectory ? [`${options.syslinuxDirectory}/x`] : [])]);
   if (dirs.length) await run("mmd", ["-i", image, ...dirs.map((d) => `::${d}`)]);
