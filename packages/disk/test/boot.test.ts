@@ -63,9 +63,10 @@ for (const form of forms) {
         return r.exitCode === 0 ? r.stdout : undefined;
       }, 60_000);
       expect(page).toMatch(/notos/i);
-      // This boot's command line is the image's own (root by partition), not a direct boot's.
+      // This boot's command line is the image's own (root by partition), not a direct boot's;
+      // syslinux and isolinux add BOOT_IMAGE= and initrd= around it.
       const u = sys.built.artifacts.get("disk-uki") as UkiArtifact;
-      expect((await machine.succeed("cat /proc/cmdline")).trim()).toBe(u.commandLine);
+      expect(await machine.succeed("cat /proc/cmdline")).toContain(u.commandLine);
     }, 240_000);
   });
 }
