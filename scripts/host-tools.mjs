@@ -30,6 +30,8 @@ export const hostTools = [
   { need: "mkfs.vfat", pkg: "dosfstools", why: "makes the EFI system partition of disk images (@notos/disk)" },
   { need: "mcopy", pkg: "mtools", why: "copies files into FAT images without mounting them (@notos/disk)" },
   { need: "mmd", pkg: "mtools", why: "makes directories in FAT images without mounting them (@notos/disk)" },
+  { need: "mdir", pkg: "mtools", why: "lists the EFI system partition of disk images in the disk tests" },
+  { need: "mtype", pkg: "mtools", why: "reads files of the EFI system partition in the disk tests" },
   { need: "syslinux", pkg: "syslinux", why: "installs the BIOS boot loader into a disk image's FAT partition (@notos/disk)" },
   { need: "xorriso", pkg: "xorriso", why: "writes the hybrid ISO (@notos/disk)" },
   { need: "qemu-img", pkg: "qemu-utils", why: "converts disk images to qcow2 (@notos/disk)" },
