@@ -9,24 +9,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { fuzzing } from "../../../test-support/fuzz.js";
 import { runCli } from "../src/commands.js";
 
-const seed = Number(process.env["NOTOS_FUZZ_SEED"] ?? 18);
-const scale = Number(process.env["NOTOS_FUZZ_RUNS"] ?? 1);
-const counts: Record<string, number> = {};
+const { check } = fuzzing("cli");
 const here = fileURLToPath(new URL(".", import.meta.url));
 let dir: string;
-
-async function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input: T) => Promise<void>): Promise<void> {
-  counts[name] = 0;
-  await fc.assert(
-    fc.asyncProperty(arb, async (input) => {
-      counts[name]!++;
-      await body(input);
-    }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
-  );
-}
 
 async function cli(args: string[], cwd = dir) {
   let stdout = "";
@@ -62,8 +50,6 @@ export default defineSystem({ imports: [small], greeting: { text: "hello" } });
 afterAll(() => {
   vi.unstubAllEnvs();
   rmSync(dir, { recursive: true, force: true });
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`cli fuzz (seed ${seed}): ${total} cases — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 });
 
 describe("the command line", () => {

@@ -14,38 +14,14 @@ import { NotosError } from "../src/errors.js";
 import { importModuleFile } from "../src/load.js";
 import { mkDefault, mkForce } from "../src/module.js";
 import { evalSystem } from "./with-standard.js";
+import { fuzzing, outcome } from "../../../test-support/fuzz.js";
 
-const seed = Number(process.env["NOTOS_FUZZ_SEED"] ?? 18);
-const scale = Number(process.env["NOTOS_FUZZ_RUNS"] ?? 1);
-const counts: Record<string, number> = {};
+const { check } = fuzzing("core");
 const work = mkdtempSync(join(tmpdir(), "notos-core-fuzz-"));
-
-async function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input: T) => void | Promise<void>): Promise<void> {
-  counts[name] = 0;
-  await fc.assert(
-    fc.asyncProperty(arb, async (input) => {
-      counts[name]!++;
-      await body(input);
-    }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
-  );
-}
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`core fuzz (seed ${seed}): ${total} cases — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 });
-
-async function outcome<T>(run: () => T | Promise<T>): Promise<T | NotosError> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof NotosError)) throw error;
-    expect(error.message.length).toBeGreaterThan(5);
-    return error;
-  }
-}
 
 // Keys the standard options have, so random values reach the real schemas and the merge.
 const KEYS = ["system", "name", "version", "boot", "kernelParams", "kernel", "sysctl", "initrd", "kernelModules", "environment", "packages", "etc", "text", "mode", "services", "run", "enable", "users", "uid", "groups", "gid", "networking", "hostname", "interfaces", "imports", "options", "builders", "file", "__proto__", "constructor", "x"];

@@ -21,60 +21,12 @@ import { parseRelations } from "../src/relations.js";
 import { parseRelease } from "../src/release.js";
 import { parseDeb822Sources, parseOneLineSources } from "../src/sources.js";
 import { compareVersions } from "../src/version.js";
+import { fuzzing, mutated, outcome } from "../../../test-support/fuzz.js";
 
-const seed = Number(process.env["NOTOS_FUZZ_SEED"] ?? 18);
-const scale = Number(process.env["NOTOS_FUZZ_RUNS"] ?? 1);
-const counts: Record<string, number> = {};
-
-/** Run a property with the suite's seed, counting its cases under `name`. */
-async function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input: T) => void | Promise<void>): Promise<void> {
-  counts[name] = 0;
-  await fc.assert(
-    fc.asyncProperty(arb, async (input) => {
-      counts[name]!++;
-      await body(input);
-    }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
-  );
-}
-
-/** The parser's result, or the NotosError it threw (anything else fails the property). */
-async function outcome<T>(run: () => T | Promise<T>): Promise<T | NotosError> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof NotosError)) throw error;
-    expect(error.message.length, "an error says what went wrong").toBeGreaterThan(5);
-    expect(error.code, "an error has a code").toMatch(/^[A-Z][A-Z0-9_]*$/);
-    return error;
-  }
-}
+const { check } = fuzzing("debian");
 
 const text = new TextEncoder();
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
-
-/** Bytes derived from `base` by a few random edits: bit flips, overwrites, inserts, deletions, truncation. */
-function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
-  const edit = fc.oneof(
-    fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant("set" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 16 }) }),
-    fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
-    fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-  );
-  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => {
-    let bytes = Buffer.from(base);
-    for (const e of edits) {
-      const at = bytes.length === 0 ? 0 : e.at % bytes.length;
-      if (e.kind === "flip" && bytes.length) bytes[at]! ^= 1 << e.bit;
-      else if (e.kind === "set" && bytes.length) bytes[at] = e.byte;
-      else if (e.kind === "insert") bytes = Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)]);
-      else if (e.kind === "delete") bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + e.length)]);
-      else if (e.kind === "truncate") bytes = bytes.subarray(0, at);
-    }
-    return new Uint8Array(bytes);
-  });
-}
 
 /** Text inputs: random strings, random deb822-looking lines, and mutations of a real example. */
 function textInputs(example: string): fc.Arbitrary<string> {
@@ -153,11 +105,6 @@ const LOCK = serializeLock({
       packages: [{ name: "bash", version: "5.2.15-2+b7", architecture: "amd64", suite: "bookworm", filename: "pool/main/b/bash/bash.deb", size: 1491664, sha256: "a".repeat(64) }],
     },
   },
-});
-
-afterAll(() => {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`debian fuzz (seed ${seed}): ${total} cases — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 });
 
 describe("deb822 and the formats on it", () => {

@@ -9,27 +9,13 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
 import type { TreeEntry } from "@notos/core/tree";
+import { fuzzing, mutated as edited } from "../../../test-support/fuzz.js";
 import { cpioBytes, readCpio, type TimedEntry } from "../src/public/cpio.js";
 
-const seed = Number(process.env["NOTOS_FUZZ_SEED"] ?? 18);
-const scale = Number(process.env["NOTOS_FUZZ_RUNS"] ?? 1);
-const counts: Record<string, number> = {};
+const { check } = fuzzing("initrd");
 
-async function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input: T) => Promise<void>): Promise<void> {
-  counts[name] = 0;
-  await fc.assert(
-    fc.asyncProperty(arb, async (input) => {
-      counts[name]!++;
-      await body(input);
-    }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
-  );
-}
-
-afterAll(() => {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`initrd fuzz (seed ${seed}): ${total} cases — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
-});
+/** Damage where a newc reader trusts the input: its hexadecimal header fields. */
+const mutated = (base: Uint8Array) => edited(base, { setByte: fc.constantFrom(...Buffer.from("0123456789abcdefABCDEFxyz-+ ")), maxEdits: 5 });
 
 /** The entries, or the CPIO_MALFORMED error; anything else fails the property. */
 async function read(input: Uint8Array | Uint8Array[]): Promise<TimedEntry[] | NotosError> {
@@ -53,28 +39,6 @@ function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
     from = p;
   }
   return out;
-}
-
-function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
-  const edit = fc.oneof(
-    fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant("digit" as const), at: fc.nat(), byte: fc.constantFrom(...Buffer.from("0123456789abcdefABCDEFxyz-+ ")) }),
-    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 16 }) }),
-    fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 32 }) }),
-    fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-  );
-  return fc.array(edit, { minLength: 1, maxLength: 5 }).map((edits) => {
-    let bytes = Buffer.from(base);
-    for (const e of edits) {
-      const at = bytes.length === 0 ? 0 : e.at % bytes.length;
-      if (e.kind === "flip" && bytes.length) bytes[at]! ^= 1 << e.bit;
-      else if (e.kind === "digit" && bytes.length) bytes[at] = e.byte;
-      else if (e.kind === "insert") bytes = Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)]);
-      else if (e.kind === "delete") bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + e.length)]);
-      else bytes = bytes.subarray(0, at);
-    }
-    return new Uint8Array(bytes);
-  });
 }
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -4,41 +4,13 @@
 // never a RangeError from a DataView, a hang, or a read outside the file.
 // fast-check runs from a fixed seed (NOTOS_FUZZ_SEED, NOTOS_FUZZ_RUNS to explore).
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
+import { fuzzing, mutated, outcome } from "../../../test-support/fuzz.js";
 import { elfSections } from "../src/public/elf.js";
 import { moduleInfo, readModinfoPairs } from "../src/public/modules.js";
 
-const seed = Number(process.env["NOTOS_FUZZ_SEED"] ?? 18);
-const scale = Number(process.env["NOTOS_FUZZ_RUNS"] ?? 1);
-const counts: Record<string, number> = {};
-
-function check<T>(name: string, runs: number, arb: fc.Arbitrary<T>, body: (input: T) => void): void {
-  counts[name] = 0;
-  fc.assert(
-    fc.property(arb, (input) => {
-      counts[name]!++;
-      body(input);
-    }),
-    { seed, numRuns: Math.max(1, Math.round(runs * scale)) },
-  );
-}
-
-afterAll(() => {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`kernel fuzz (seed ${seed}): ${total} cases — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
-});
-
-/** The result, or the KERNEL_ELF error; anything else fails the property. */
-function outcome<T>(run: () => T): T | NotosError {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof NotosError)) throw error;
-    expect(error.code).toBe("KERNEL_ELF");
-    return error;
-  }
-}
+const { check } = fuzzing("kernel");
 
 /** A relocatable ELF64 (little- or big-endian) with a `.modinfo` section, laid out as the kernel's modules are. */
 function moduleElf(modinfo: string, little = true): Uint8Array {
@@ -67,53 +39,34 @@ function moduleElf(modinfo: string, little = true): Uint8Array {
   return buf;
 }
 
-function mutated(base: Uint8Array): fc.Arbitrary<Uint8Array> {
-  const edit = fc.oneof(
-    fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-    // Header fields (offsets, counts, sizes) are where a reader goes wrong: hit the first 64 bytes and the section table often.
-    fc.record({ kind: fc.constant("set" as const), at: fc.oneof(fc.integer({ min: 0, max: 63 }), fc.nat()), byte: fc.constantFrom(0, 1, 2, 0x7f, 0x80, 0xff) }),
-    fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 9 }) }),
-  );
-  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => {
-    let bytes = Buffer.from(base);
-    for (const e of edits) {
-      const at = bytes.length === 0 ? 0 : e.at % bytes.length;
-      if (e.kind === "flip" && bytes.length) bytes[at]! ^= 1 << e.bit;
-      else if (e.kind === "set" && bytes.length) bytes[at] = e.byte;
-      else if (e.kind === "insert") bytes = Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)]);
-      else if (e.kind === "truncate") bytes = bytes.subarray(0, at);
-    }
-    return new Uint8Array(bytes);
-  });
-}
-
 const MODINFO = "license=GPL\0alias=pci:v00001AF4d*sv*sd*bc*sc*i*\0depends=virtio,virtio_ring\0softdep=pre: crc32c\0name=virtio_blk\0vermagic=6.1.0 SMP mod_unload\0";
 
 describe("the ELF reader and .modinfo", () => {
-  it("random bytes behind an ELF magic: named sections and .modinfo pairs, or KERNEL_ELF", () => {
+  it("random bytes behind an ELF magic: named sections and .modinfo pairs, or KERNEL_ELF", async () => {
     const bytes = fc.tuple(fc.constantFrom([0x7f, 0x45, 0x4c, 0x46, 2, 1], [0x7f, 0x45, 0x4c, 0x46, 1, 2], [0x7f, 0x45, 0x4c, 0x46], []), fc.uint8Array({ maxLength: 300 })).map(([magic, rest]) => new Uint8Array([...magic, ...rest]));
-    check("random", 5000, bytes, (input) => {
-      const sections = outcome(() => elfSections(input));
+    await check("random", 5000, bytes, async (input) => {
+      const sections = await outcome(() => elfSections(input), "KERNEL_ELF");
       if (sections instanceof NotosError) return;
       for (const s of sections) expect(typeof s.name).toBe("string");
-      outcome(() => readModinfoPairs(input));
+      await outcome(() => readModinfoPairs(input), "KERNEL_ELF");
     });
   });
 
-  it("mutated modules (both byte orders): pairs, or KERNEL_ELF naming the file", () => {
+  it("mutated modules (both byte orders): pairs, or KERNEL_ELF naming the file", async () => {
     const bases = [moduleElf(MODINFO, true), moduleElf(MODINFO, false)];
-    check("mutated", 5000, fc.oneof(...bases.map(mutated)), (input) => {
-      const info = outcome(() => moduleInfo(input, "kernel/drivers/block/virtio_blk.ko"));
+    // Header fields (offsets, counts, sizes) are where a reader goes wrong: hit the first 64 bytes often.
+    const damage = { kinds: ["flip", "set", "truncate", "insert"] as const, setAt: fc.oneof(fc.integer({ min: 0, max: 63 }), fc.nat()), setByte: fc.constantFrom(0, 1, 2, 0x7f, 0x80, 0xff) };
+    await check("mutated", 5000, fc.oneof(...bases.map((base) => mutated(base, damage))), async (input) => {
+      const info = await outcome(() => moduleInfo(input, "kernel/drivers/block/virtio_blk.ko"), "KERNEL_ELF");
       if (info instanceof NotosError) return expect(info.message).toMatch(/^kernel\/drivers\/block\/virtio_blk\.ko: /);
       expect(info.name).not.toBe("");
       for (const d of info.depends) expect(d).not.toMatch(/-/);
     });
   });
 
-  it("any .modinfo text a module could carry reads back as its pairs", () => {
+  it("any .modinfo text a module could carry reads back as its pairs", async () => {
     const pair = fc.tuple(fc.stringMatching(/^[a-z_]{1,10}$/), fc.string({ maxLength: 40 }).filter((s) => !s.includes("\0")));
-    check("round trip", 1000, fc.array(pair, { maxLength: 10 }), (pairs) => {
+    await check("round trip", 1000, fc.array(pair, { maxLength: 10 }), (pairs) => {
       const ko = moduleElf(pairs.map(([k, v]) => `${k}=${v}\0`).join(""));
       expect(readModinfoPairs(ko)).toEqual(pairs);
     });
