@@ -127,7 +127,7 @@ describe("finding the root by GPT partition", () => {
     const script = generateStage1(config(base), kernel);
     const functions = script.slice(script.indexOf("le() {"), script.indexOf("\n}\n", script.indexOf("find_root() {")) + 3);
     const moved = functions.replaceAll("/sys/class/block", `${t}/sys/class/block`).replaceAll('"/dev/$disk"', `"${t}/dev/$disk"`);
-    const { stdout } = await execa("sh", ["-c", `${moved}\nroot=${shellQuote(root)}\nfind_root`], { reject: false });
+    const { stdout } = await execa("sh", { input: `${moved}\nroot=${shellQuote(root)}\nfind_root\n`, reject: false });
     return stdout;
   }
 
