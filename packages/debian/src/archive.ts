@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { execa } from "execa";
 import { silentReporter, type Reporter } from "@notos/core/progress";
 import { writeFileAtomic } from "@notos/core/fs";
+import { requireHostProgram } from "@notos/core/host";
 import { sweepTemporaries } from "./cache.js";
 import { DebianError } from "./errors.js";
 import { fetchBytes, HttpStatusError } from "./http.js";
@@ -42,6 +43,7 @@ export function checkHash(bytes: Uint8Array, expected: IndexFileHash, what: stri
 /** Decompress an index file by its name's extension. */
 export async function decompress(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   if (name.endsWith(".xz")) {
+    requireHostProgram({ program: "xz", debianPackage: "xz-utils", neededBy: `unpacking the archive index ${name}` });
     const result = await execa("xz", ["--decompress", "--stdout"], { input: bytes, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
     return result.stdout;
   }

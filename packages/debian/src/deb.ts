@@ -8,6 +8,7 @@ import { createGunzip } from "node:zlib";
 import { execa } from "execa";
 import { extract as tarExtract, type Header } from "tar-stream";
 import { treeEntry, type TreeEntry, type TreeEntryType } from "@notos/core/tree";
+import { requireHostProgram } from "@notos/core/host";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
@@ -60,7 +61,9 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
   let input: Readable;
   let subprocess: ReturnType<typeof execa> | undefined;
   if (ext === "xz" || ext === "zst") {
-    subprocess = execa(ext === "xz" ? "xz" : "zstd", ["--decompress", "--stdout"], {
+    const program = ext === "xz" ? "xz" : "zstd";
+    requireHostProgram({ program, debianPackage: ext === "xz" ? "xz-utils" : "zstd", neededBy: `unpacking ${m.name} of a .deb` });
+    subprocess = execa(program, ["--decompress", "--stdout"], {
       stdin: "pipe",
       encoding: "buffer",
       buffer: false,

@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { requireHostProgram } from "@notos/core/host";
 import { field, parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
 import { fetchBytes } from "./http.js";
@@ -40,6 +41,7 @@ export async function verifyInRelease(inRelease: Uint8Array, keyring: string, wh
     const signed = join(dir, "InRelease");
     const payload = join(dir, "payload");
     await fs.writeFile(signed, inRelease);
+    requireHostProgram({ program: "gpgv", debianPackage: "gpgv", neededBy: `verifying ${what}` });
     const result = await execa("gpgv", ["--quiet", "--keyring", keyring, "--output", payload, signed], { reject: false, all: true });
     if ((result as { code?: string }).code === "ENOENT") throw new DebianError("gpgv is not installed", { hint: "apt-get install gpgv" });
     if (result.exitCode !== 0 || result.failed) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { defineBuilder, defineLayer, defineModule, layers, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
 import { readLayer } from "@notos/core/tree";
+import { requireHostProgram } from "@notos/core/host";
 import { debianModule, debianPackageSource } from "@notos/debian";
 import { assembleRoot, debSources } from "./assemble.js";
 import { RootfsError } from "./errors.js";
@@ -53,6 +54,7 @@ interface RootfsMeta {
 
 /** sqfstar's version line: part of the key, since another squashfs-tools may pack other bytes. */
 async function sqfstarVersion(): Promise<string> {
+  requireHostProgram({ program: "sqfstar", debianPackage: "squashfs-tools", neededBy: "packing root.squashfs" });
   try {
     const { stdout } = await execa("sqfstar", ["-version"]);
     return stdout.split("\n")[0]?.trim() ?? "unknown";
