@@ -143,7 +143,7 @@ describe("published tarballs", () => {
     // The npm cache already holds every locked package (the checkout running
     // this test was installed from the same lock), so prefer it over the network.
     expectOk(run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], consumer), "npm install of the tarballs");
-    writeFileSync(join(consumer, "index.ts"), packages.map((p) => `export * as ${p.dir} from "${p.pkg.name}";\n`).join(""));
+    writeFileSync(join(consumer, "index.ts"), packages.map((p) => `export * as ${p.dir.replace(/-/g, "_")} from "${p.pkg.name}";\n`).join(""));
     writeFileSync(
       join(consumer, "tsconfig.json"),
       JSON.stringify({
