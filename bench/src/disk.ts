@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     "| --- | --- | --- | --- | --- |",
     ...Object.entries(boots).map(([k, v]) => {
       const m = (xs: number[]) => summary(xs).median;
-      return `| ${k} | ${seconds(m(v.stage2))} | ${seconds(m(v.http))} | ${seconds(m(v.ssh))} | +${seconds(m(v.ssh) - m(direct.ssh))} |`;
+      return `| ${k} | ${seconds(m(v.stage2))} | ${seconds(m(v.http))} | ${seconds(m(v.ssh))} | ${m(v.ssh) >= m(direct.ssh) ? "+" : "−"}${seconds(Math.abs(m(v.ssh) - m(direct.ssh)))} |`;
     }),
     "",
   ].join("\n");
