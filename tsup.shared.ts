@@ -1,14 +1,28 @@
-// The one build shape of every @notos package: ESM for Node 20, types from
-// src/index.ts; `withCli` adds the package's command (src/cli.ts).
+// The one build shape of every @notos package: ESM for Node 20, with types,
+// from src/index.ts and the plumbing subpaths (src/public/<name>.ts, each a
+// "./<name>" export of package.json); `command` adds src/cli.ts, which the
+// package's committed bin/ launcher starts and which has no types of its own.
 import { defineConfig, type Options } from "tsup";
 
-export function packageBuild({ withCli = true }: { withCli?: boolean } = {}): Options {
+export interface PackageBuildOptions {
+  /** Subpath exports: `["cpio", "tree"]` builds src/public/cpio.ts and src/public/tree.ts. */
+  subpaths?: readonly string[];
+  /** Build src/cli.ts as well (packages with a bin). */
+  command?: boolean;
+  /** Modules left to the user's own install, never bundled. */
+  external?: string[];
+}
+
+export function packageBuild({ subpaths = [], command = false, external }: PackageBuildOptions = {}): Options {
+  const entry: Record<string, string> = { index: "src/index.ts" };
+  for (const name of subpaths) entry[name] = `src/public/${name}.ts`;
   return defineConfig({
-    entry: withCli ? ["src/index.ts", "src/cli.ts"] : ["src/index.ts"],
+    entry: command ? { ...entry, cli: "src/cli.ts" } : entry,
     format: ["esm"],
-    dts: { entry: "src/index.ts" },
+    dts: { entry },
     clean: true,
     sourcemap: true,
     target: "node20",
+    ...(external ? { external } : {}),
   }) as Options;
 }

@@ -1,9 +1,3 @@
-import { defineConfig, type Options } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-// The main entry and the scripts subpath (see package.json "exports").
-const entry = {
-  index: "src/index.ts",
-  scripts: "src/public/scripts.ts",
-};
-
-export default defineConfig({ entry, format: ["esm"], dts: { entry }, clean: true, sourcemap: true, target: "node20" }) as Options;
+export default packageBuild({ subpaths: ["scripts"] });
