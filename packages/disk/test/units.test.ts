@@ -93,10 +93,10 @@ describe("the GPT writer and reader", () => {
 
   it("reports a damaged header or entry array", () => {
     const { image, read } = disk();
-    image[SECTOR + 60] ^= 1; // the disk GUID, under the header's checksum
+    image[SECTOR + 60]! ^= 1; // the disk GUID, under the header's checksum
     expect(() => readGpt(read)).toThrow(/header checksum/);
-    image[SECTOR + 60] ^= 1;
-    image[2 * SECTOR + 70] ^= 1; // a partition name, under the entries' checksum
+    image[SECTOR + 60]! ^= 1;
+    image[2 * SECTOR + 70]! ^= 1; // a partition name, under the entries' checksum
     expect(() => readGpt(read)).toThrow(/entry array checksum/);
     expect(() => readGpt(() => new Uint8Array(SECTOR))).toThrow(/no "EFI PART" signature/);
   });
