@@ -39,7 +39,8 @@ export interface RootfsInputs {
   layers: readonly LayerArtifact[];
 }
 
-export interface RootfsOptions {
+/** How the builder runs, not what it makes: none of it is part of the store key (the options it makes the image from are `RootfsConfig`). */
+export interface RootfsRunOptions {
   /** Compressor threads (default: all CPUs); the image does not depend on it. */
   processors?: number;
   /** An argv prefix that runs sqfstar as another user (see `SquashfsOptions.runAs`). */
@@ -67,7 +68,7 @@ async function sqfstarVersion(): Promise<string> {
  * The rootfs builder with run-time knobs that do not change the image (how
  * many compressor threads, which user runs sqfstar). `rootfs` is the default.
  */
-export function rootfsBuilder(options: RootfsOptions = {}) {
+export function rootfsBuilder(options: RootfsRunOptions = {}) {
   return defineBuilder({
     name: "rootfs",
     version: BUILDER_VERSION,
@@ -129,7 +130,7 @@ export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debi
  * The compatibility path: one rootfs over the given layers, outside a
  * whole-system build (tests, scripts).
  */
-export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, options: RootfsOptions = {}): Promise<RootfsArtifact> {
+export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, options: RootfsRunOptions = {}): Promise<RootfsArtifact> {
   const fixedLayers = inputs.layers.map((layer) =>
     defineLayer({ name: layer.layerName, version: "given", reads: [], build: () => readLayer(layer.path) }),
   );

@@ -11,7 +11,7 @@ export {
   writeRootfsOutputs,
   type RootfsArtifact,
   type RootfsInputs,
-  type RootfsOptions,
+  type RootfsRunOptions,
 } from "./build.js";
 export { rootfsOptions, type RootfsConfig } from "./options.js";
 export type { Compression } from "./squashfs.js";
