@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { readRoots } from "@notos/core/store";
 import { diffByKey, diffLines, firstDifferentByte, type EntryDiff } from "../diff.js";
-import { decompressInitrd, parseNewc } from "../newc.js";
+import { initrdMembers } from "../newc.js";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";
 import { turboDist } from "../turbo.js";
 
@@ -67,8 +67,8 @@ async function explain(name: string, a: string, b: string, da: Buffer, db: Buffe
   const byte = (): EntryDiff[] => [{ path: name, what: `first differing byte at offset ${firstDifferentByte(da, db)}` }];
   if (name === "command-line") return diffLines(da.toString("utf8"), db.toString("utf8"));
   if (name === "initrd") {
-    const [ma, mb] = await Promise.all([a, b].map(async (dir) => parseNewc(await decompressInitrd(join(dir, "dist", "initrd")))));
-    const d = diffByKey(ma!, mb!, (m) => m.name);
+    const [ma, mb] = await Promise.all([a, b].map((dir) => initrdMembers(join(dir, "dist", "initrd"))));
+    const d = diffByKey(ma!, mb!, (m) => m.path);
     return d.length ? d : [{ path: "(archive)", what: "same members, same contents: the compressed bytes differ" }, ...byte()];
   }
   if (name === "root.squashfs") {
