@@ -29,7 +29,7 @@ const NOT_RUN: Record<string, string> = {
   rootfs: "its example builds a whole root file system (over a minute); tests/create builds one from the published tarballs",
   qemu: "its examples boot a VM; the package's own tests boot them",
   testing: "its example boots two VMs; the package's own tests run it",
-  disk: "no README yet",
+  disk: "its example (a GPT of your own) is run as written by the package's own test/readme.test.ts",
   "create-notos": "its example is `npm create notos`, which asks the registry; tests/create runs the same command from the tarball",
 };
 
