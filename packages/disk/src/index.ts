@@ -13,5 +13,15 @@ export { diskOptions, diskSchema, parseSize, type DiskOptions, type DiskFormat, 
 export { imageCommandLine, rootSpec } from "./cmdline.js";
 export { DiskError } from "./errors.js";
 
-/** Adds the disk images to a system's dist/ and declares the `disk` options. */
-export const diskModule = defineModule({ name: "@notos/disk", options: diskOptions, builders: [uki, esp, diskImage, iso] });
+/**
+ * Adds the disk images to a system's dist/ and declares the `disk` options.
+ * Stage 1 gets the drivers of the disks and CD drives firmware boots from
+ * besides virtio (IDE, CD-ROM; the cloud kernel has no AHCI); loop is what it puts over a CD's
+ * root partition.
+ */
+export const diskModule = defineModule({
+  name: "@notos/disk",
+  options: diskOptions,
+  builders: [uki, esp, diskImage, iso],
+  boot: { initrd: { kernelModules: ["ata_piix", "sr_mod", "loop"] } },
+});

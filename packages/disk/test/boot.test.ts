@@ -1,7 +1,8 @@
 // The disk system booted from its images, under real QEMU (TCG) and real
 // firmware, one boot each: disk.img under UEFI (OVMF → the UKI), disk.qcow2
-// under BIOS (SeaBIOS → gptmbr.bin → syslinux), disk.iso as a hybrid disk
-// under BIOS (→ isolinux). Each must get to ssh and nginx, with the root
+// under BIOS (SeaBIOS → gptmbr.bin → syslinux), disk.iso in a CD drive
+// under BIOS (El Torito → isolinux; the root partition through a loop
+// device, since a CD shows the kernel no partitions). Each must get to ssh and nginx, with the root
 // found by its PARTUUID, as the default system's direct boot does. One build
 // (shared with images.test.ts through the store), three boots.
 import { join } from "node:path";
@@ -20,7 +21,7 @@ beforeAll(async () => {
 const forms: { name: string; file: string; media: Omit<BootMedia, "file">; loader: RegExp; device: string }[] = [
   { name: "disk.img under UEFI", file: "disk.img", media: { firmware: "uefi" }, loader: /EFI stub: Loaded initrd/, device: "/dev/vda2" },
   { name: "disk.qcow2 under BIOS", file: "disk.qcow2", media: { format: "qcow2", firmware: "bios" }, loader: /SYSLINUX 6\.\d+/, device: "/dev/vda2" },
-  { name: "disk.iso (hybrid) under BIOS", file: "disk.iso", media: { firmware: "bios" }, loader: /ISOLINUX 6\.\d+/, device: "/dev/vda3" },
+  { name: "disk.iso on a CD drive under BIOS", file: "disk.iso", media: { firmware: "bios", cdrom: true }, loader: /ISOLINUX 6\.\d+/, device: "/dev/loop" },
 ];
 
 for (const form of forms) {

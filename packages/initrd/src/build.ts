@@ -17,7 +17,7 @@ import { generateStage1 } from "./stage1.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
 
 /** Bump when the initrd's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare). */
-export const INITRD_BUILDER_VERSION = "5";
+export const INITRD_BUILDER_VERSION = "6";
 export const INITRD_FILE = "initrd";
 /** The generated /init, kept next to the archive for reading. */
 export const INIT_FILE = "init";

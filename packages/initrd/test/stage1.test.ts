@@ -103,6 +103,7 @@ describe("finding the root by GPT partition", () => {
     const b = Buffer.from(guid.replace(/-/g, ""), "hex");
     const mixed = Buffer.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]);
     mixed.copy(d, 2 * 512 + 128 + 16);
+    d.writeBigUInt64LE(40n, 2 * 512 + 128 + 32); // partition 2 starts at LBA 40
     return d;
   }
   function sysfs(): string {
@@ -122,14 +123,15 @@ describe("finding the root by GPT partition", () => {
     writeFileSync(join(t, "dev/vda"), disk());
     return t;
   }
-  /** find_root as /init defines it, with `root` set, in a shell whose /sys and /dev are under `t`. */
-  async function findRoot(t: string, root: string): Promise<string> {
+  /** `call` after the root-finding functions of /init, with `root` set, in a shell whose /sys and /dev are under `t`. */
+  async function inStage1(t: string, root: string, call = "find_root"): Promise<string> {
     const script = generateStage1(config(base), kernel);
     const functions = script.slice(script.indexOf("le() {"), script.indexOf("\n}\n", script.indexOf("find_root() {")) + 3);
     const moved = functions.replaceAll("/sys/class/block", `${t}/sys/class/block`).replaceAll('"/dev/$disk"', `"${t}/dev/$disk"`);
-    const { stdout } = await execa("sh", { input: `${moved}\nroot=${shellQuote(root)}\nfind_root\n`, reject: false });
+    const { stdout } = await execa("sh", { input: `${moved}\nroot=${shellQuote(root)}\n${call}\n`, reject: false });
     return stdout;
   }
+  const findRoot = (t: string, root: string) => inStage1(t, root);
 
   it("resolves root=PARTLABEL= from the partition names in sysfs", async () => {
     const t = sysfs();
@@ -143,6 +145,14 @@ describe("finding the root by GPT partition", () => {
     expect(await findRoot(t, `PARTUUID=${guid}`)).toBe("/dev/vda2");
     expect(await findRoot(t, `PARTUUID=${guid.toUpperCase()}`)).toBe("/dev/vda2");
     expect(await findRoot(t, "PARTUUID=00000000-0000-4000-8000-000000000000")).toBe("");
+  });
+
+  it("reads a GPT entry's GUID and first sector from a whole device, as it does on a CD", async () => {
+    const t = sysfs();
+    expect(await inStage1(t, "", `gpt_entry ${t}/dev/vda 512 2`)).toBe(`${guid} 40`);
+    expect(await inStage1(t, "", `gpt_entry ${t}/dev/vda 2048 2 || echo none`)).toBe("none");
+    const script = generateStage1(config(base), kernel);
+    expect(script).toContain('losetup -r -o $(($2 * 512)) "$loop" "/dev/${d##*/}" && echo "$loop"');
   });
 
   it("finds nothing on a disk without a GPT, and keeps plain device paths", async () => {

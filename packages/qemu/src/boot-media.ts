@@ -19,6 +19,8 @@ export interface BootMedia {
   firmware?: BootFirmware;
   /** The UEFI firmware image; default OVMF_FIRMWARE. */
   ovmf?: string;
+  /** Attach it as a CD-ROM drive (an ISO's El Torito boot) instead of a virtio disk. */
+  cdrom?: boolean;
 }
 
 /** Debian's ovmf package: the combined OVMF image, which `-bios` takes (no variable store to keep). */
@@ -30,21 +32,21 @@ export const MEDIA_FILES = {
     { name: "disk.img", format: "raw" },
     { name: "disk.qcow2", format: "qcow2" },
   ],
-  iso: [{ name: "disk.iso", format: "raw" }],
+  iso: [{ name: "disk.iso", format: "raw", cdrom: true }],
 } as const;
 
 /**
  * QEMU arguments that boot `media`: the firmware for UEFI, and the image as
- * a read-only virtio disk. Read-only keeps dist/ as it was built (the root
- * is a read-only squashfs with a tmpfs overlay anyway). An ISO is attached
- * the same way: it is a hybrid image, with a GPT whose partitions stage 1
- * finds (a CD drive shows the kernel no partitions).
+ * a read-only virtio disk, or a CD-ROM drive (`cdrom`). Read-only keeps
+ * dist/ as it was built (the root is a read-only squashfs with a tmpfs
+ * overlay anyway). runvm's --iso attaches disk.iso as a CD, as a VM
+ * platform would; a hybrid ISO also boots as a disk (`cdrom: false`).
  */
 export function bootMediaArgs(media: BootMedia): string[] {
   const firmware = media.firmware ?? "bios";
   return [
     ...(firmware === "uefi" ? ["-bios", media.ovmf ?? OVMF_FIRMWARE] : []),
-    "-drive", `file=${qemuOptValue(media.file)},if=virtio,format=${media.format ?? "raw"},readonly=on`,
+    "-drive", `file=${qemuOptValue(media.file)},${media.cdrom ? "media=cdrom" : "if=virtio"},format=${media.format ?? "raw"},readonly=on`,
   ];
 }
 
@@ -63,7 +65,7 @@ export function runvmMediaBlock(options: { direct: readonly string[]; here: stri
     MEDIA_FILES[kind]
       .map((m, i) => {
         const path = `${options.here}/${m.name}`;
-        return `    ${i === 0 ? "if" : "elif"} [ -r ${options.word(path)} ]; then boot_args=(${words(bootMediaArgs({ file: path, format: m.format }))})`;
+        return `    ${i === 0 ? "if" : "elif"} [ -r ${options.word(path)} ]; then boot_args=(${words(bootMediaArgs({ file: path, format: m.format, cdrom: "cdrom" in m }))})`;
       })
       .concat([
         `    else die "no ${MEDIA_FILES[kind].map((m) => m.name).join(" or ")} in $here: add @notos/disk's diskModule to the system (with ${kind === "iso" ? "iso" : "raw or qcow2"} in disk.formats) and build it"`,

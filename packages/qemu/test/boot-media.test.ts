@@ -45,6 +45,7 @@ describe("bootMediaArgs and qemuArgs", () => {
   it("attach the image read-only, with OVMF for UEFI, instead of -kernel/-initrd/-append", () => {
     expect(bootMediaArgs({ file: "/d/disk.img" })).toEqual(["-drive", "file=/d/disk.img,if=virtio,format=raw,readonly=on"]);
     expect(bootMediaArgs({ file: "/d/a,b.qcow2", format: "qcow2", firmware: "uefi" })).toEqual(["-bios", OVMF_FIRMWARE, "-drive", "file=/d/a,,b.qcow2,if=virtio,format=qcow2,readonly=on"]);
+    expect(bootMediaArgs({ file: "/d/disk.iso", cdrom: true })).toEqual(["-drive", "file=/d/disk.iso,media=cdrom,format=raw,readonly=on"]);
     const direct = qemuArgs(distFiles("/d"), defaultVmConfig(), { commandLine: "root=/dev/vda" });
     expect(direct).toContain("-kernel");
     const media = qemuArgs(distFiles("/d"), defaultVmConfig(), { commandLine: "root=/dev/vda", media: { file: "/d/disk.iso", firmware: "uefi" } });
@@ -77,14 +78,14 @@ describe("runvm's boot flags", () => {
     expect(r.qemu!.slice(-2)).toEqual(["-smp", "2"]);
   });
 
-  it("--disk takes disk.qcow2 when there is no disk.img; --iso takes disk.iso under SeaBIOS", async () => {
+  it("--disk takes disk.qcow2 when there is no disk.img; --iso takes disk.iso as a CD under SeaBIOS", async () => {
     const q = await runvm(await dist("qcow2", ["disk.qcow2"]), ["--disk"]);
     expect(q.exitCode, q.stderr).toBe(0);
     expect(q.qemu!.find((a) => a.startsWith("file="))).toMatch(/\/disk\.qcow2,if=virtio,format=qcow2,readonly=on$/);
     expect(q.qemu).not.toContain("-bios");
     const i = await runvm(await dist("iso", ["disk.iso"]), ["--iso"]);
     expect(i.exitCode, i.stderr).toBe(0);
-    expect(i.qemu!.find((a) => a.startsWith("file="))).toMatch(/\/disk\.iso,if=virtio,format=raw,readonly=on$/);
+    expect(i.qemu!.find((a) => a.startsWith("file="))).toMatch(/\/disk\.iso,media=cdrom,format=raw,readonly=on$/);
   });
 
   it("stops before QEMU, saying what to do, on a missing image, --uefi alone, or missing firmware", async () => {
