@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     const e = await timeBuild(esp, { uki: u.artifact, kernel: base.kernel, initrd: base.initrd });
     const raw = await timeBuild(diskImage, { esp: e.artifact, uki: u.artifact, rootfs: base.rootfs }, { disk: { ...config.disk, formats: ["raw"] } });
     const both = await timeBuild(diskImage, { esp: e.artifact, uki: u.artifact, rootfs: base.rootfs }, { disk: { ...config.disk, formats: ["raw", "qcow2"] } });
-    const i9 = await timeBuild(iso, { esp: e.artifact, uki: u.artifact, kernel: base.kernel, initrd: base.initrd, rootfs: base.rootfs });
+    const i9 = await timeBuild(iso, { uki: u.artifact, kernel: base.kernel, initrd: base.initrd, rootfs: base.rootfs });
     for (const [k, v] of Object.entries({ "disk-uki (UKI)": u, "disk-esp (FAT, syslinux)": e, "disk-image: disk.img": raw, "disk-image: disk.img + disk.qcow2": both, "disk-iso: disk.iso": i9 })) builds[k]!.push(v.seconds);
     log(`build run ${i + 1}: ${Object.entries(builds).map(([k, v]) => `${k} ${seconds(v.at(-1)!)}`).join(", ")}`);
   }

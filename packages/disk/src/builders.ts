@@ -7,7 +7,8 @@
 //   disk-uki    kernel + initrd + command line → BOOTX64.EFI (systemd's stub)
 //   disk-esp    the EFI system partition (FAT): the UKI and syslinux
 //   disk-image  GPT: ESP + root partition → disk.img, disk.qcow2
-//   disk-iso    hybrid ISO (El Torito BIOS and UEFI, GPT) → disk.iso
+//   disk-iso    hybrid ISO (El Torito BIOS and UEFI, GPT) → disk.iso, bootable
+//               from a CD drive too
 import { createHash } from "node:crypto";
 import { closeSync, openSync, promises as fs, readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -224,7 +225,7 @@ export interface IsoArtifact extends Artifact {
   iso?: string;
 }
 
-/** GPT entry number of the root partition in the ISO (after xorriso's gap partition 1 and the ESP, 2). */
+/** GPT entry number of the root partition in the ISO (after xorriso's gap partition 1 and the EFI image, 2). */
 const ISO_ROOT_PARTITION = 3;
 
 /**
@@ -241,13 +242,20 @@ export function isoDiskGuidHex(rootGuid: string): string {
 
 export const iso = defineBuilder({
   name: "disk-iso",
-  version: "2",
-  description: "The hybrid ISO: El Torito for BIOS (isolinux) and UEFI (the ESP), and a GPT with the ESP and root partitions for USB sticks and virtual disks.",
+  version: "3",
+  description: "The hybrid ISO: El Torito for BIOS (isolinux) and UEFI (an EFI image with the UKI), and a GPT with that image and the root partition for USB sticks and virtual disks.",
   reads: ["disk.formats", "disk.firmware", "disk.rootBy"],
-  inputs: { esp, uki, kernel, initrd, rootfs },
+  inputs: { uki, kernel, initrd, rootfs },
   packages: (o) =>
     o.disk.formats.includes("iso") && o.disk.firmware.includes("bios") ? [{ name: "disk-isolinux", roots: ["isolinux", "syslinux-common"], dependencies: "none" }] : [],
-  fingerprint: async (o): Promise<Record<string, string>> => (o.disk.formats.includes("iso") ? { xorriso: await toolVersion("xorriso", ["-version"], '"iso" in disk.formats') } : {}),
+  fingerprint: async (o): Promise<Record<string, string>> =>
+    o.disk.formats.includes("iso")
+      ? {
+          xorriso: await toolVersion("xorriso", ["-version"], '"iso" in disk.formats'),
+          "mkfs.vfat": await toolVersion("mkfs.vfat", ["--help"], '"iso" in disk.formats'),
+          mtools: await toolVersion("mcopy", ["--version"], '"iso" in disk.formats'),
+        }
+      : {},
   async build({ options, inputs, out, packages, reporter, sourceDateEpoch }): Promise<Record<string, never>> {
     const { formats, firmware, rootBy } = options.disk;
     if (!formats.includes("iso")) return {};
@@ -270,7 +278,18 @@ export const iso = defineBuilder({
       await fs.writeFile(join(tree, "isolinux", "isolinux.cfg"), syslinuxConfig({ kernel: "/isolinux/linux", initrd: "/isolinux/initrd", commandLine: inputs.uki.commandLine }));
       args.push("-isohybrid-mbr", join(out, "isohdpfx.bin"), "-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table");
     }
-    args.push("-append_partition", "2", "0xef", inputs.esp.image, "-append_partition", String(ISO_ROOT_PARTITION), PARTITION_TYPES.rootX86_64, inputs.rootfs.image, "-appended_part_as_gpt");
+    // The UEFI boot image holds the UKI alone: El Torito counts an image's
+    // size in 512-byte sectors in 16 bits, so it must stay under 32 MiB
+    // (the disk's ESP, with syslinux's copies of kernel and initrd, does not).
+    const efiboot = join(out, "efiboot.img");
+    await writeFatImage(efiboot, { files: [{ path: UKI_PATH, source: inputs.uki.efi }], label: "NOTOS-EFI", volumeId: inputs.uki.rootGuid.slice(0, 8), hiddenSectors: 0, epoch: sourceDateEpoch });
+    if ((await fs.stat(efiboot)).size > 0xffff * SECTOR) {
+      throw new DiskError(`The ISO's EFI boot image is ${(await fs.stat(efiboot)).size} bytes; El Torito can load at most 32 MiB.`, {
+        code: "DISK_ISO_EFI_SIZE",
+        hint: 'a smaller kernel or initrd (boot.initrd.compression "xz"), or remove "uefi" from disk.firmware',
+      });
+    }
+    args.push("-append_partition", "2", "0xef", efiboot, "-append_partition", String(ISO_ROOT_PARTITION), PARTITION_TYPES.rootX86_64, inputs.rootfs.image, "-appended_part_as_gpt");
     if (firmware.includes("uefi")) args.push(...(firmware.includes("bios") ? ["-eltorito-alt-boot"] : []), "-e", "--interval:appended_partition_2:all::", "-no-emul-boot");
     // Every file's time is the epoch, so the directory records are the same on every build.
     await setTimes(tree, sourceDateEpoch);
@@ -279,6 +298,7 @@ export const iso = defineBuilder({
     await runTool("xorriso", args, { epoch: sourceDateEpoch, neededBy: '"iso" in disk.formats' });
     await fs.rm(tree, { recursive: true });
     await fs.rm(join(out, "isohdpfx.bin"), { force: true });
+    await fs.rm(efiboot);
     checkIsoRoot(join(out, DIST_NAMES.iso), inputs.uki.rootGuid);
     return {};
   },

@@ -1,10 +1,11 @@
 // The disk system booted from its images, under real QEMU (TCG) and real
 // firmware, one boot each: disk.img under UEFI (OVMF → the UKI), disk.qcow2
 // under BIOS (SeaBIOS → gptmbr.bin → syslinux), disk.iso in a CD drive
-// under BIOS (El Torito → isolinux; the root partition through a loop
-// device, since a CD shows the kernel no partitions). Each must get to ssh and nginx, with the root
+// under BIOS (El Torito → isolinux) and UEFI (El Torito → the UKI); from a
+// CD the root partition comes through a loop device, since a CD shows the
+// kernel no partitions. Each must get to ssh and nginx, with the root
 // found by its PARTUUID, as the default system's direct boot does. One build
-// (shared with images.test.ts through the store), three boots.
+// (shared with images.test.ts through the store), four boots.
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ const forms: { name: string; file: string; media: Omit<BootMedia, "file">; loade
   { name: "disk.img under UEFI", file: "disk.img", media: { firmware: "uefi" }, loader: /EFI stub: Loaded initrd/, device: "/dev/vda2" },
   { name: "disk.qcow2 under BIOS", file: "disk.qcow2", media: { format: "qcow2", firmware: "bios" }, loader: /SYSLINUX 6\.\d+/, device: "/dev/vda2" },
   { name: "disk.iso on a CD drive under BIOS", file: "disk.iso", media: { firmware: "bios", cdrom: true }, loader: /ISOLINUX 6\.\d+/, device: "/dev/loop" },
+  { name: "disk.iso on a CD drive under UEFI", file: "disk.iso", media: { firmware: "uefi", cdrom: true }, loader: /EFI stub: Loaded initrd/, device: "/dev/loop" },
 ];
 
 for (const form of forms) {
@@ -34,7 +36,7 @@ for (const form of forms) {
         config: sys.config,
         accel: "tcg",
         media: { file: join(sys.dist, form.file), ...form.media },
-        consoleLog: join(sys.dir, `console-${form.file}.log`),
+        consoleLog: join(sys.dir, `console-${form.name.replace(/\W+/g, "-")}.log`),
       });
       const t0 = Date.now();
       await machine.start();
