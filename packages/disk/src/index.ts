@@ -5,6 +5,7 @@
 // The GPT writer and reader are @notos/disk/gpt; the PE section writer
 // behind the UKI is @notos/disk/pe.
 import { defineModule } from "@notos/core";
+import { kernelModule } from "@notos/kernel";
 import { diskImage, esp, iso, uki } from "./builders.js";
 import { diskOptions } from "./options.js";
 
@@ -23,5 +24,7 @@ export const diskModule = defineModule({
   name: "@notos/disk",
   options: diskOptions,
   builders: [uki, esp, diskImage, iso],
+  // It sets the kernel's module list, so it brings the module that declares it.
+  imports: [kernelModule],
   boot: { initrd: { kernelModules: ["ata_piix", "sr_mod", "loop"] } },
 });
