@@ -2,6 +2,7 @@
 import { defineModule, type ModuleDefinition } from "@notos/core";
 import { initrdModule } from "@notos/initrd";
 import { runvmModule } from "@notos/qemu";
+import { runitModule } from "@notos/runit";
 
 /**
  * Stage 1's modules in an order that loads under the Debian cloud kernel
@@ -43,8 +44,9 @@ exec poweroff`;
 
 export const qemuGuest: ModuleDefinition = defineModule({
   name: "qemuGuest",
-  // dist/runvm, the launcher; the kernel and initrd whose options this module sets.
-  imports: [runvmModule, initrdModule],
+  // dist/runvm, the launcher; the kernel and initrd whose options this module
+  // sets; runit, which runs its power-button service.
+  imports: [runvmModule, initrdModule, runitModule],
   boot: {
     initrd: { kernelModules: qemuInitrdModules },
     // The serial port is the console runvm shows and the boot tests read.
