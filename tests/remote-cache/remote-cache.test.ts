@@ -9,12 +9,13 @@
 // usually filled it); what is measured is what the second clone does.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cloneRepo } from "../../bench/src/repo.ts";
 // @ts-expect-error -- a plain ES module script of the repository, without types
 import { startCacheServer } from "../../scripts/cache-server.mjs";
 
@@ -61,8 +62,6 @@ function clientEnv(store: string): NodeJS.ProcessEnv {
     TURBO_TELEMETRY_DISABLED: "1",
     NOTOS_STORE: store,
     NOTOS_SYSTEM: "",
-    // The npm cache holds every locked package already: npm ci need not ask the registry.
-    npm_config_prefer_offline: "true",
   };
 }
 
@@ -113,11 +112,13 @@ describe.skipIf(!isCheckout)("a shared, signed turbo remote cache that carries t
     storage = join(work, "server");
     mkdirSync(storage);
     server = await startCacheServer({ ...process.env, TURBO_TOKEN: token, TURBO_REMOTE_CACHE_SIGNATURE_KEY: key, PORT: String(await freePort()), STORAGE_PATH: storage, LOG_LEVEL: "warn" });
-    for (const [name, clone] of [["first", first()], ["second", second()]] as const) {
-      const r = spawnSync("git", ["clone", "-q", repoRoot, clone], { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`git clone: ${r.stderr}`);
-      // npm ci and the host tools, as `npm run dist` starts with: timed apart from the build.
-      run(`${name} clone: setup (npm ci)`, clone, ["scripts/setup.mjs"], clientEnv(join(clone, ".notos", "store")), process.execPath);
+    for (const clone of [first(), second()]) {
+      // A clone with the repository's installed node_modules linked in (what
+      // npm ci would install from the same lock): the packages' dist/ and
+      // every cache are the clone's own, and empty.
+      await cloneRepo(clone);
+      // setup (the first step of `npm run dist`) then finds node_modules up to date with the lock.
+      utimesSync(join(clone, "package-lock.json"), 0, 0);
     }
   }, 1_200_000);
   afterAll(async () => {
