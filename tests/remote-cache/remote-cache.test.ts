@@ -124,6 +124,7 @@ describe.skipIf(!isCheckout)("a shared, signed turbo remote cache that carries t
   afterAll(async () => {
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
+    mkdirSync(join(repoRoot, "tests", "test-results"), { recursive: true });
     writeFileSync(join(repoRoot, "tests", "test-results", "remote-cache.json"), JSON.stringify({ timings }, null, 1) + "\n");
   });
 
