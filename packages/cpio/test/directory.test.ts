@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
-import { cpioBytes, readCpio } from "../src/public/cpio.js";
-import { treeFromDirectory } from "../src/public/tree.js";
+import { cpioBytes, readCpio } from "../src/index.js";
+import { treeFromDirectory } from "../src/index.js";
 
 let scratch: string;
 let root: string;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TreeEntry } from "@notos/core/tree";
-import { cpioBytes, readCpio, type TimedEntry } from "../src/public/cpio.js";
+import { cpioBytes, readCpio, type TimedEntry } from "../src/index.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 let dir: string;

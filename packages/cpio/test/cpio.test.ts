@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TreeEntry } from "@notos/core/tree";
-import { cpioBytes, encodeHeader, planCpio, type CpioRecord } from "../src/cpio.js";
+import { cpioBytes, encodeHeader, planCpio, type CpioRecord } from "../src/index.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (b: Uint8Array) => Buffer.from(b).toString("latin1");

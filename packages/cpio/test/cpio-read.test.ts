@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
-import { cpioBytes, readCpio, type TimedEntry } from "../src/public/cpio.js";
+import { cpioBytes, readCpio, type TimedEntry } from "../src/index.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (s: string) => Buffer.from(s, "latin1");

@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
 import type { TreeEntry } from "@notos/core/tree";
 import { fuzzing, mutated as edited } from "../../../test-support/fuzz.js";
-import { cpioBytes, readCpio, type TimedEntry } from "../src/public/cpio.js";
+import { cpioBytes, readCpio, type TimedEntry } from "../src/index.js";
 
-const { check } = fuzzing("initrd");
+const { check } = fuzzing("cpio");
 
 /** Damage where a newc reader trusts the input: its hexadecimal header fields. */
 const mutated = (base: Uint8Array) => edited(base, { setByte: fc.constantFrom(...Buffer.from("0123456789abcdefABCDEFxyz-+ ")), maxEdits: 5 });
