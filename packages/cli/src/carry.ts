@@ -6,9 +6,9 @@
 // build (its closure: every builder's entry, down to the layers) in
 // `.notos/carry/` at the project root, which turbo's `dist` task lists as an
 // output; and a build that lacks an entry looks there before building it,
-// taking the entry in only when it matches the digest it was built with. Then an
-// /etc edit on the second machine finds the kernel, the initrd and the
-// unchanged layers in its store and rebuilds only what the edit touches.
+// taking the entry in only when it matches the digest it was built with.
+// Then an /etc edit on the second machine finds the kernel, the initrd and
+// the unchanged layers and rebuilds only what the edit touches.
 import { constants } from "node:fs";
 import { cp } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
