@@ -8,36 +8,10 @@ import { describe, expect, it } from "vitest";
 import { NotosError } from "@notos/core";
 import { fuzzing, mutated, outcome } from "../../../test-support/fuzz.js";
 import { elfSections } from "../src/public/elf.js";
+import { moduleElf } from "./elf-fixture.js";
 import { moduleInfo, readModinfoPairs } from "../src/public/modules.js";
 
 const { check } = fuzzing("kernel");
-
-/** A relocatable ELF64 (little- or big-endian) with a `.modinfo` section, laid out as the kernel's modules are. */
-function moduleElf(modinfo: string, little = true): Uint8Array {
-  const enc = new TextEncoder();
-  const info = enc.encode(modinfo);
-  const names = enc.encode("\0.modinfo\0.shstrtab\0");
-  const infoOff = 64;
-  const namesOff = infoOff + info.length;
-  const shoff = Math.ceil((namesOff + names.length) / 8) * 8;
-  const buf = new Uint8Array(shoff + 3 * 64);
-  const v = new DataView(buf.buffer);
-  buf.set([0x7f, 0x45, 0x4c, 0x46, 2, little ? 1 : 2, 1], 0);
-  v.setBigUint64(0x28, BigInt(shoff), little);
-  v.setUint16(0x3a, 64, little);
-  v.setUint16(0x3c, 3, little);
-  v.setUint16(0x3e, 2, little);
-  buf.set(info, infoOff);
-  buf.set(names, namesOff);
-  const section = (i: number, name: number, off: number, size: number) => {
-    v.setUint32(shoff + i * 64, name, little);
-    v.setBigUint64(shoff + i * 64 + 0x18, BigInt(off), little);
-    v.setBigUint64(shoff + i * 64 + 0x20, BigInt(size), little);
-  };
-  section(1, 1, infoOff, info.length);
-  section(2, 10, namesOff, names.length);
-  return buf;
-}
 
 const MODINFO = "license=GPL\0alias=pci:v00001AF4d*sv*sd*bc*sc*i*\0depends=virtio,virtio_ring\0softdep=pre: crc32c\0name=virtio_blk\0vermagic=6.1.0 SMP mod_unload\0";
 
