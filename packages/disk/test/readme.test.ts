@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { PARTITION_TYPES, SECTOR, guidFrom, readGpt } from "../src/public/gpt.js";
+import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 
 const HEADING = "## A GPT of your own";
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -17,22 +18,11 @@ afterAll(async () => {
 });
 
 it("README: a GPT of your own runs and writes a disk with the root partition", async () => {
-  const at = readme.indexOf(HEADING);
-  expect(at, `README.md has no "${HEADING}" section`).toBeGreaterThanOrEqual(0);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  expect(block).not.toBeNull();
   const dir = await mkdtemp(join(tmpdir(), "notos-disk-readme-"));
   dirs.push(dir);
   const root = randomBytes(3 * 1024 * 1024 + 17);
   await writeFile(join(dir, "root.squashfs"), root);
-  await writeFile(join(dir, "example.ts"), block![1]!);
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    await import(/* @vite-ignore */ join(dir, "example.ts"));
-  } finally {
-    process.chdir(cwd);
-  }
+  await runExampleIn(dir, exampleUnder(readme, HEADING));
   const disk = readFileSync(join(dir, "disk.img"));
   const table = readGpt((offset, length) => disk.subarray(offset, offset + length));
   expect(table.entries).toHaveLength(1);

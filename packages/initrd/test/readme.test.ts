@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sourceDateEpoch } from "@notos/core";
 import { readCpio } from "../src/public/cpio.js";
 import { treeFromDirectory } from "../src/public/tree.js";
+import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 
 const HEADING = "## An initrd from a directory";
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -17,13 +18,7 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-function example(): string {
-  const at = readme.indexOf(HEADING);
-  expect(at, `README.md has no "${HEADING}" section`).toBeGreaterThanOrEqual(0);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  expect(block, `no ts code block under "${HEADING}"`).not.toBeNull();
-  return block![1]!;
-}
+const example = () => exampleUnder(readme, HEADING);
 
 describe("README: an initrd from a directory", () => {
   it("is five lines", () => {
@@ -38,15 +33,7 @@ describe("README: an initrd from a directory", () => {
     await chmod(join(dir, "rootfs/init"), 0o755);
     await writeFile(join(dir, "rootfs/bin/busybox"), "not really busybox");
     await symlink("busybox", join(dir, "rootfs/bin/sh"));
-    await writeFile(join(dir, "example.ts"), example());
-
-    const cwd = process.cwd();
-    process.chdir(dir);
-    try {
-      await import(/* @vite-ignore */ join(dir, "example.ts"));
-    } finally {
-      process.chdir(cwd);
-    }
+    await runExampleIn(dir, example());
     const read = await readCpio(createReadStream(join(dir, "initrd.img")).pipe(createGunzip()));
     expect(read).toEqual(await treeFromDirectory(join(dir, "rootfs"), { mtime: sourceDateEpoch() }));
     expect(read.map((e) => e.path)).toEqual(["/", "/bin", "/bin/busybox", "/bin/sh", "/init"]);
