@@ -1,5 +1,5 @@
 // @notos/core: define systems and builders. The plumbing under them lives on
-// subpaths: ./store, ./tree, ./progress, ./fs, ./graph, ./text.
+// subpaths: ./store, ./tree, ./progress, ./fs, ./graph, ./text, ./host, ./process.
 
 // Systems: modules, options, evaluation.
 export { defineSystem, defineModule, mkDefault, mkForce, mkOverride } from "./module.js";
