@@ -27,7 +27,7 @@ export interface HostAllowances {
 }
 
 /** Functions that start a program named by their first argument. */
-const SPAWN = new Set(["execa", "execaSync", "spawn", "spawnSync", "execFile", "execFileSync", "findExecutable"]);
+const SPAWN = new Set(["execa", "execaSync", "spawn", "spawnSync", "execFile", "execFileSync", "findExecutable", "runProgram", "startProgram"]);
 /** Functions that run their first argument as a shell command line. */
 const SHELL = new Set(["exec", "execSync", "execaCommand", "execaCommandSync"]);
 /** Template tags that run the template as a command line. */
