@@ -69,6 +69,18 @@ export interface Collection<A extends Artifact = Artifact> {
 /** Every layer builder of the system. */
 export const layers: Collection<LayerArtifact> = Object.freeze({ kind: "collection", role: "layer" }) as Collection<LayerArtifact>;
 
+/** A member of `everyBuilder`: its artifact, with the version its builder declares. */
+export interface BuilderRecord extends Artifact {
+  builderVersion: string;
+}
+
+/**
+ * Every builder of the system that neither takes `everyBuilder` itself nor
+ * takes (directly or through others) one that does — for reports over the
+ * whole build, such as an SBOM. Its members' versions come with their artifacts.
+ */
+export const everyBuilder: Collection<BuilderRecord> = Object.freeze({ kind: "collection", role: "*" }) as Collection<BuilderRecord>;
+
 /** Another builder, or a collection of builders, as an input. */
 export type InputSpec = Record<string, Builder | Collection>;
 

@@ -47,10 +47,29 @@ export function buildGraph(roots: readonly Builder[]): BuildGraph {
     add(b, "added by a module");
   }
   const members = (role: string) => [...byName.values()].filter((b) => b.roles.includes(role)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  // `everyBuilder` (role "*"): the builders downstream of no taker of it, so it never closes a cycle.
+  const takesEvery = (b: Builder) => Object.values(b.inputs).some((spec) => isCollection(spec) && spec.role === "*");
+  let everyMembers: Builder[] | undefined;
+  const every = (): Builder[] => {
+    if (everyMembers) return everyMembers;
+    const downstream = new Map<string, boolean>();
+    const explicit = (b: Builder): Builder[] =>
+      Object.values(b.inputs).flatMap((spec) => (isBuilder(spec) ? [spec] : isCollection(spec) && spec.role !== "*" ? members(spec.role).filter((m) => m !== b) : []));
+    const isDownstream = (b: Builder, seen: Set<string>): boolean => {
+      const known = downstream.get(b.name);
+      if (known !== undefined) return known;
+      if (seen.has(b.name)) return false;
+      seen.add(b.name);
+      const result = takesEvery(b) || explicit(b).some((d) => isDownstream(d, seen));
+      downstream.set(b.name, result);
+      return result;
+    };
+    return (everyMembers = [...byName.values()].filter((b) => !isDownstream(b, new Set())).sort((a, b) => (a.name < b.name ? -1 : 1)));
+  };
   const inputBuilders = (b: Builder, input: string): Builder[] => {
     const spec = b.inputs[input];
     if (isBuilder(spec)) return [spec];
-    if (isCollection(spec)) return members(spec.role).filter((m) => m !== b);
+    if (isCollection(spec)) return spec.role === "*" ? every() : members(spec.role).filter((m) => m !== b);
     return [];
   };
   const dependencies = (b: Builder) => [...new Set(Object.keys(b.inputs).flatMap((i) => inputBuilders(b, i).map((d) => d.name)))];
@@ -179,8 +198,10 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
     await Promise.all(
       Object.keys(b.inputs).map(async (input) => {
         const members = graph.inputBuilders(b, input);
-        const artifacts = await Promise.all(members.map((m) => realise(m.name)));
-        inputs[input] = isBuilder(b.inputs[input]) ? artifacts[0]! : artifacts;
+        const realised = await Promise.all(members.map((m) => realise(m.name)));
+        const spec = b.inputs[input];
+        const artifacts = isCollection(spec) && spec.role === "*" ? realised.map((a, i) => ({ ...a, builderVersion: members[i]!.version })) : realised;
+        inputs[input] = isBuilder(spec) ? artifacts[0]! : artifacts;
         artifacts.forEach((a, i) => (digests[isBuilder(b.inputs[input]) ? input : `${input}/${members[i]!.name}`] = a.digest));
       }),
     );
