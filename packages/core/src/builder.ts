@@ -69,6 +69,16 @@ export interface Collection<A extends Artifact = Artifact> {
 /** Every layer builder of the system. */
 export const layers: Collection<LayerArtifact> = Object.freeze({ kind: "collection", role: "layer" }) as Collection<LayerArtifact>;
 
+/**
+ * A collection of its own: every builder of the system that lists `role` in
+ * its `roles`, in name order (as `layers` is for "layer"). A package that
+ * takes a collection exports it; builders elsewhere join it by the role.
+ */
+export function defineCollection<A extends Artifact>(role: string): Collection<A> {
+  if (!NAME.test(role)) throw new TypeError(`defineCollection: the role ${JSON.stringify(role)} must be lower-case letters, digits and dashes`);
+  return Object.freeze({ kind: "collection", role }) as Collection<A>;
+}
+
 /** A member of `everyBuilder`: its artifact, with the version its builder declares. */
 export interface BuilderRecord extends Artifact {
   builderVersion: string;
