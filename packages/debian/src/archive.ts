@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { silentReporter, type Reporter } from "@notos/core/progress";
 import { writeFileAtomic } from "@notos/core/fs";
 import { requireHostProgram } from "@notos/core/host";
@@ -44,7 +44,7 @@ export function checkHash(bytes: Uint8Array, expected: IndexFileHash, what: stri
 export async function decompress(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   if (name.endsWith(".xz")) {
     requireHostProgram({ program: "xz", debianPackage: "xz-utils", neededBy: `unpacking the archive index ${name}` });
-    const result = await execa("xz", ["--decompress", "--stdout"], { input: bytes, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
+    const result = await runProgram("xz", ["--decompress", "--stdout"], { input: bytes });
     return result.stdout;
   }
   if (name.endsWith(".gz")) return gunzipSync(bytes);

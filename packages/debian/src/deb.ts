@@ -5,10 +5,10 @@ import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { execa } from "execa";
 import { extract as tarExtract, type Header } from "tar-stream";
 import { treeEntry, type TreeEntry, type TreeEntryType } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
+import { programError, startProgram, type RunningProgram } from "@notos/core/process";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
@@ -59,18 +59,12 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
   const raw = createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
   const ext = m.name.slice(m.name.lastIndexOf(".") + 1);
   let input: Readable;
-  let subprocess: ReturnType<typeof execa> | undefined;
+  let subprocess: RunningProgram | undefined;
   if (ext === "xz" || ext === "zst") {
     const program = ext === "xz" ? "xz" : "zstd";
     requireHostProgram({ program, debianPackage: ext === "xz" ? "xz-utils" : "zstd", neededBy: `unpacking ${m.name} of a .deb` });
-    subprocess = execa(program, ["--decompress", "--stdout"], {
-      stdin: "pipe",
-      encoding: "buffer",
-      buffer: false,
-      stderr: "pipe",
-    });
-    // The decompressor exits early on bad input; its status is the error that counts, not EPIPE.
-    subprocess.stdin!.on("error", () => {});
+    // The decompressor exits early on bad input; its status is the error that counts, not EPIPE (startProgram ignores that).
+    subprocess = startProgram(program, ["--decompress", "--stdout"], { stdin: "pipe", stdout: "stream", reject: false });
     raw.on("error", (error) => subprocess?.stdin!.destroy(error));
     raw.pipe(subprocess.stdin!);
     input = subprocess.stdout!;
@@ -105,8 +99,8 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
       // Stop it first: a decompressor still writing to a pipe nobody reads would never exit.
       raw.destroy();
       subprocess.kill();
-      const result = await subprocess.catch((e: unknown) => e as { stderr?: unknown });
-      throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}${result && typeof result === "object" && "stderr" in result && result.stderr ? ` (${String(result.stderr).trim()})` : ""}`, {
+      const stderr = (await subprocess.result).stderr.toString("utf8").trim();
+      throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}${stderr ? ` (${stderr})` : ""}`, {
         hint: "the file is damaged; delete it from the cache and fetch it again",
         cause: error,
       });
@@ -119,15 +113,13 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
       subprocess?.kill();
     }
     if (subprocess) {
-      try {
-        await subprocess;
-      } catch (error) {
-        if (finished) {
-          throw new DebianError(`${file}: decompressing ${m.name} failed: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`, {
-            hint: "the file is damaged; delete it from the cache and fetch it again",
-            cause: error,
-          });
-        }
+      const result = await subprocess.result;
+      if (finished && (result.exitCode !== 0 || result.startError)) {
+        const error = programError(result);
+        throw new DebianError(`${file}: decompressing ${m.name} failed: ${error.message}`, {
+          hint: "the file is damaged; delete it from the cache and fetch it again",
+          cause: error,
+        });
       }
     }
   }

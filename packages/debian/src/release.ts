@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { requireHostProgram } from "@notos/core/host";
 import { field, parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
@@ -42,10 +42,11 @@ export async function verifyInRelease(inRelease: Uint8Array, keyring: string, wh
     const payload = join(dir, "payload");
     await fs.writeFile(signed, inRelease);
     requireHostProgram({ program: "gpgv", debianPackage: "gpgv", neededBy: `verifying ${what}` });
-    const result = await execa("gpgv", ["--quiet", "--keyring", keyring, "--output", payload, signed], { reject: false, all: true });
-    if ((result as { code?: string }).code === "ENOENT") throw new DebianError("gpgv is not installed", { hint: "apt-get install gpgv" });
-    if (result.exitCode !== 0 || result.failed) {
-      throw new DebianError(`signature verification of ${what} failed (gpgv exit status ${result.exitCode ?? "none"}):\n${(result.all ?? "").trim()}`, {
+    const result = await runProgram("gpgv", ["--quiet", "--keyring", keyring, "--output", payload, signed], { reject: false });
+    if (result.startError?.code === "ENOENT") throw new DebianError("gpgv is not installed", { hint: "apt-get install gpgv" });
+    if (result.exitCode !== 0) {
+      const all = `${result.stdout.toString("utf8")}${result.stderr.toString("utf8")}`;
+      throw new DebianError(`signature verification of ${what} failed (gpgv exit status ${result.exitCode ?? "none"}):\n${all.trim()}`, {
         hint: "the file was changed or the mirror is not a Debian archive signed by the keyring; check the mirror (debian.mirror / NOTOS_DEBIAN_MIRROR) and the keyring",
       });
     }

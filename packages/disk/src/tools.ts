@@ -3,7 +3,7 @@
 // which option asks for it. Every run gets the same environment: the build's
 // SOURCE_DATE_EPOCH (mtools and xorriso stamp it into the image) and UTC
 // (FAT keeps local time), so two builds on two machines agree.
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { DiskError } from "./errors.js";
 
 export const TOOL_PACKAGES = {
@@ -34,27 +34,28 @@ function missing(tool: Tool, neededBy: string, cause?: unknown): DiskError {
 
 /** Run a host tool; its stdout. A missing tool or a failure is a DiskError. */
 export async function runTool(tool: Tool, args: readonly string[], options: RunOptions): Promise<string> {
-  try {
-    const r = await execa(tool, args, {
-      env: { SOURCE_DATE_EPOCH: String(options.epoch), TZ: "UTC", MTOOLS_SKIP_CHECK: "1", LC_ALL: "C" },
-      stdin: "ignore",
-    });
-    return r.stdout;
-  } catch (error) {
-    const e = error as { code?: string; stderr?: string; shortMessage?: string };
-    if (e.code === "ENOENT") throw missing(tool, options.neededBy, error);
-    throw new DiskError(`${tool} failed: ${e.shortMessage ?? String(error)}${e.stderr ? `\n${e.stderr.trim()}` : ""}`, {
+  const r = await runProgram(tool, args, {
+    env: { SOURCE_DATE_EPOCH: String(options.epoch), TZ: "UTC", MTOOLS_SKIP_CHECK: "1", LC_ALL: "C" },
+    reject: false,
+  });
+  if (r.startError?.code === "ENOENT") throw missing(tool, options.neededBy, r.startError);
+  if (r.exitCode !== 0 || r.startError) {
+    const how = r.startError ? r.startError.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.exitCode}`;
+    const stderr = r.stderr.toString("utf8").trim();
+    throw new DiskError(`${tool} failed: ${r.command} (${how})${stderr ? `\n${stderr}` : ""}`, {
       code: "DISK_TOOL_FAILED",
       hint: "its message is above; `npx notos build` with NOTOS_LOG=debug shows every step",
-      cause: error,
     });
   }
+  return r.stdout.toString("utf8").replace(/\r?\n$/, "");
 }
 
 /** The first line a tool prints about its version, for store keys: another version may write other bytes. */
 export async function toolVersion(tool: Tool, args: readonly string[], neededBy: string): Promise<string> {
-  const r = await execa(tool, args, { reject: false, all: true, stdin: "ignore", env: { LC_ALL: "C" } });
+  const r = await runProgram(tool, args, { reject: false, env: { LC_ALL: "C" } });
   // A program that could not be started has no exit code.
-  if (r.exitCode === undefined) throw missing(tool, neededBy, r);
-  return (r.all ?? "").split("\n").find((l) => /\d+\.\d+/.test(l))?.trim() ?? "unknown";
+  if (r.startError) throw missing(tool, neededBy, r.startError);
+  // stderr first: xorriso's banner there is the line earlier store keys were made with.
+  const all = `${r.stderr.toString("utf8")}\n${r.stdout.toString("utf8")}`;
+  return all.split("\n").find((l) => /\d+\.\d+/.test(l))?.trim() ?? "unknown";
 }

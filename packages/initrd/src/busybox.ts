@@ -7,7 +7,7 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { NotosError } from "@notos/core";
 import type { Reporter } from "@notos/core/progress";
 import { readDebData } from "@notos/debian/deb";
@@ -48,13 +48,13 @@ export async function busyboxApplets(binary: Uint8Array, reporter: Reporter): Pr
     const exe = join(dir, "busybox");
     await writeFile(exe, binary);
     await chmod(exe, 0o755);
-    const run = await execa(exe, ["--list-full"], { reject: false, env: { PATH: "/nonexistent" }, extendEnv: false, timeout: 10_000 });
-    const applets = run.exitCode === 0 ? run.stdout.split("\n").map((l) => l.trim()).filter(Boolean) : [];
+    const run = await runProgram(exe, ["--list-full"], { reject: false, env: { PATH: "/nonexistent" }, extendEnv: false, timeoutMs: 10_000 });
+    const applets = run.exitCode === 0 ? run.stdout.toString("utf8").split("\n").map((l) => l.trim()).filter(Boolean) : [];
     if (applets.length > 0 && applets.includes("bin/sh")) {
       // `linuxrc` would sit at the root next to /init; stage 1 never wants it.
       return { applets: [...new Set(applets)].filter((a) => a !== "linuxrc").sort(), appletSource: "binary" };
     }
-    reporter.warn(`could not run busybox --list-full on this host (${run.shortMessage ?? `exit ${run.exitCode}`}); linking a fixed list of ${FALLBACK_APPLETS.length} applets`);
+    reporter.warn(`could not run busybox --list-full on this host (${run.startError?.message ?? (run.timedOut ? "timed out" : run.signal ?? `exit ${run.exitCode}`)}); linking a fixed list of ${FALLBACK_APPLETS.length} applets`);
     return { applets: [...FALLBACK_APPLETS].sort(), appletSource: "fallback" };
   } finally {
     await rm(dir, { recursive: true, force: true });

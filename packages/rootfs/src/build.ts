@@ -2,7 +2,7 @@
 // pack root.squashfs into a store entry keyed by everything the bytes depend on.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { defineBuilder, defineLayer, defineModule, layers, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
 import { readLayer } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
@@ -57,8 +57,8 @@ interface RootfsMeta {
 async function sqfstarVersion(): Promise<string> {
   requireHostProgram({ program: "sqfstar", debianPackage: "squashfs-tools", neededBy: "packing root.squashfs" });
   try {
-    const { stdout } = await execa("sqfstar", ["-version"]);
-    return stdout.split("\n")[0]?.trim() ?? "unknown";
+    const { stdout } = await runProgram("sqfstar", ["-version"]);
+    return stdout.toString("utf8").split("\n")[0]?.trim() ?? "unknown";
   } catch (error) {
     throw new RootfsError("sqfstar is not available", { code: "ROOTFS_SQFSTAR", hint: "install squashfs-tools ≥ 4.5 (it provides sqfstar); `npm run setup` does", cause: error });
   }

@@ -8,7 +8,7 @@
 import { promises as fs } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { execa } from "execa";
+import { startProgram } from "@notos/core/process";
 import type { TreeEntry } from "@notos/core/tree";
 import { RootfsError } from "./errors.js";
 import { tarStream } from "./tar.js";
@@ -71,14 +71,7 @@ export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string
   // sqfstar appends to nothing and refuses nothing: start from no file.
   await fs.rm(output, { force: true });
   const argv = [...sqfstarCommand(options.runAs), ...sqfstarArguments(output, options)];
-  const child = execa(argv[0]!, argv.slice(1), {
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "pipe",
-    reject: false,
-    buffer: true,
-    env: { SOURCE_DATE_EPOCH: undefined },
-  });
+  const child = startProgram(argv[0]!, argv.slice(1), { stdin: "pipe", reject: false, env: { SOURCE_DATE_EPOCH: undefined } });
   let sent = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -88,15 +81,15 @@ export async function writeSquashfs(entries: Iterable<TreeEntry>, output: string
     },
   });
   try {
-    const [feed, result] = await Promise.allSettled([pipeline(tarStream(entries, { mtime: options.epoch }), count, child.stdin!), child]);
+    const [feed, result] = await Promise.allSettled([pipeline(tarStream(entries, { mtime: options.epoch }), count, child.stdin!), child.result]);
     // Our own refusal (a tree sqfstar cannot store) is the cause; sqfstar then only sees a cut stream.
     if (feed.status === "rejected" && feed.reason instanceof RootfsError) throw feed.reason;
     const done = result.status === "fulfilled" ? result.value : undefined;
-    if (!done || done.exitCode !== 0 || done.failed) {
-      const stderr = typeof done?.stderr === "string" ? done.stderr.trim() : "";
+    if (!done || done.exitCode !== 0 || done.startError) {
+      const stderr = done ? done.stderr.toString("utf8").trim() : "";
       throw new RootfsError(`sqfstar failed${done?.exitCode !== undefined ? ` (exit ${done.exitCode})` : ""}${stderr ? `: ${stderr}` : ""}`, {
         code: "ROOTFS_SQFSTAR",
-        hint: /ENOENT/.test(String(done?.message ?? ""))
+        hint: done?.startError?.code === "ENOENT"
           ? "install squashfs-tools ≥ 4.5 (it provides sqfstar)"
           : /unshare/.test(stderr)
             ? "building as a non-root user needs unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or build as root"
