@@ -4,7 +4,7 @@
 import { access, constants, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { runProgram } from "@notos/core/process";
 import { accelProbeArgs, PROBE_SUCCESS_TEXT, QEMU_BINARY, type Accel } from "./args.js";
 import { KVM_PROBE_TIMEOUT_SECONDS } from "./runvm.js";
 import { QemuError } from "./errors.js";
@@ -41,12 +41,7 @@ async function probe(qemu: string, kernel: string, timeoutMs: number): Promise<A
   const dir = await mkdtemp(join(tmpdir(), "notos-kvm-probe-"));
   try {
     const log = join(dir, "serial.log");
-    const result = await execa(qemu, accelProbeArgs(kernel, log), {
-      stdin: "ignore",
-      reject: false,
-      timeout: timeoutMs,
-      killSignal: "SIGKILL",
-    });
+    const result = await runProgram(qemu, accelProbeArgs(kernel, log), { reject: false, timeoutMs });
     if (result.exitCode !== 0 || result.timedOut) return "tcg";
     const text = await readFile(log, "utf8").catch(() => "");
     return text.includes(PROBE_SUCCESS_TEXT) ? "kvm" : "tcg";

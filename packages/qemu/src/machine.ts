@@ -12,18 +12,18 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { findHostProgram, requireHostProgram } from "@notos/core/host";
 import { shellQuote } from "@notos/core/text";
-import { execa } from "execa";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
 import { resolveAccel } from "./accel.js";
-import type { BootMedia } from "./boot-media.js";
+import { OVMF_FIRMWARE, type BootMedia } from "./boot-media.js";
 import { defaultVmConfig, type VmConfig, type VmPortForward } from "./config.js";
 import { ConsoleLog } from "./console.js";
 import { MachineError, QemuError } from "./errors.js";
 import { charsToCombos, keyCombo, sendKeyArgs, serialBytes } from "./keys.js";
 import { testMac, type VirtualNetwork } from "./network.js";
 import { ocrPng } from "./ocr.js";
-import { findExecutable, isReadable } from "./path.js";
+import { isReadable } from "./path.js";
 import { ppmToPng } from "./png.js";
 import { freePort, remapForwards } from "./ports.js";
 import { QmpClient, QmpError } from "./qmp.js";
@@ -233,9 +233,20 @@ export class Machine {
         throw new QemuError(`${this.name}: the ${what} file ${path} does not exist or is not readable`, { code: "QEMU_DIST_MISSING", hint: "build the system first (npm run dist)" });
       }
     }
+    const media = this.options.media;
+    if (media?.firmware === "uefi" && !(await isReadable(media.ovmf ?? OVMF_FIRMWARE))) {
+      throw new QemuError(`${this.name}: the UEFI firmware ${media.ovmf ?? OVMF_FIRMWARE} is not there`, {
+        code: "QEMU_FIRMWARE",
+        hint: "install the Debian package ovmf (sudo apt-get install ovmf), or give media.ovmf",
+      });
+    }
     const qemuName = this.options.qemu ?? process.env.NOTOS_QEMU ?? QEMU_BINARY;
-    const qemu = await findExecutable(qemuName);
-    if (!qemu) throw new QemuError(`${qemuName} not found`, { code: "QEMU_NOT_FOUND", hint: "install QEMU (Debian: apt-get install qemu-system-x86) or set NOTOS_QEMU" });
+    const qemu = requireHostProgram({
+      program: qemuName.includes("/") ? resolve(qemuName) : qemuName,
+      debianPackage: "qemu-system-x86",
+      neededBy: `booting the machine ${this.name}`,
+      alternative: "set NOTOS_QEMU to a QEMU binary",
+    });
     const commandLine = (await readFile(files.commandLine, "utf8")).trim();
     this.accel = await resolveAccel(this.options.accel ?? this.config.qemu.accel, { kernel: files.kernel, qemu });
     this.forwards = this.options.keepHostPorts ? this.config.qemu.forwards : await remapForwards(this.config.qemu.forwards);
@@ -267,7 +278,7 @@ export class Machine {
 
     if (this.options.consoleLog) this.consoleFile = createWriteStream(this.options.consoleLog);
     // setpriv makes the kernel SIGKILL QEMU when this process dies, even by SIGKILL.
-    const setpriv = await findExecutable("setpriv");
+    const setpriv = findHostProgram("setpriv");
     const [command, argv] = setpriv ? [setpriv, ["--pdeathsig", "KILL", qemu, ...args]] : [qemu, args];
     this.log(`starting QEMU (${this.accel})`);
     this.startedAt = Date.now();

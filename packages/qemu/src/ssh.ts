@@ -1,7 +1,8 @@
 // Commands over ssh, for systems without the test shell: the host's `ssh`
 // with a key the test is given, no password, no host key checks (every VM
 // makes its own host keys at first boot), through the forwarded port.
-import { execa } from "execa";
+import { requireHostProgram } from "@notos/core/host";
+import { runProgram } from "@notos/core/process";
 
 export interface SshTarget {
   host: string;
@@ -37,12 +38,11 @@ export function sshArgs(target: SshTarget, command: string, connectTimeoutS = 20
 /** Run one command; `input` is its stdin (none: /dev/null). Never rejects for the command's own status. */
 export async function sshRun(target: SshTarget, command: string, options: { timeoutMs: number; input?: Uint8Array }): Promise<SshRun> {
   const connect = Math.max(1, Math.min(20, Math.floor(options.timeoutMs / 1000)));
-  const r = await execa("ssh", sshArgs(target, command, connect), {
-    ...(options.input ? { input: options.input } : { stdin: "ignore" as const }),
-    encoding: "buffer",
+  requireHostProgram({ program: "ssh", debianPackage: "openssh-client", neededBy: "commands over ssh (a Machine with `ssh: { key }`)" });
+  const r = await runProgram("ssh", sshArgs(target, command, connect), {
+    ...(options.input ? { input: options.input } : {}),
     reject: false,
-    timeout: options.timeoutMs,
-    killSignal: "SIGKILL",
+    timeoutMs: options.timeoutMs,
   });
-  return { status: r.exitCode ?? 255, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.stderr).toString("utf8"), timedOut: Boolean(r.timedOut) };
+  return { status: r.exitCode ?? 255, stdout: r.stdout, stderr: r.stderr.toString("utf8"), timedOut: r.timedOut };
 }
