@@ -8,8 +8,14 @@
 //
 //   node scripts/check-changeset.mjs [--base REF] [--root DIR]
 //
-// REF defaults to NOTOS_CHANGESET_BASE, else the merge base with `main`.
-// Exit 0: every changed package is covered; 1: some are not (listed); 2: a usage or git error.
+// REF defaults to NOTOS_CHANGESET_BASE, else the merge base with `main`
+// (else `origin/main`). On a fresh clone of main that is HEAD, so only
+// uncommitted work counts. Where there is no such base — not a git
+// checkout, a shallow or detached checkout without `main` or without the
+// history down to the fork point — the check says so and passes: it cannot
+// tell what changed, and `npm test` runs it first on every checkout.
+// Exit 0: every changed package is covered (or no base to compare with);
+// 1: some are not (listed); 2: a usage or git error.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -37,7 +43,22 @@ function git(...args) {
   return r.stdout;
 }
 
-base ??= git("merge-base", "HEAD", "main").trim();
+/** The merge base of HEAD with main (or origin/main), or undefined where git cannot say. */
+function defaultBase() {
+  for (const ref of ["main", "origin/main"]) {
+    const r = spawnSync("git", ["-C", root, "merge-base", "HEAD", ref], { encoding: "utf8" });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return undefined;
+}
+
+if (base === undefined) {
+  base = defaultBase();
+  if (base === undefined) {
+    console.log("check-changeset: skipped — no merge base with main or origin/main here (not a git checkout, or a shallow or detached one without it); set NOTOS_CHANGESET_BASE or pass --base to check against a commit.");
+    process.exit(0);
+  }
+}
 // Committed since the base, staged, unstaged and new files alike.
 const changed = new Set(
   [...git("diff", "--name-only", base, "--").split("\n"), ...git("ls-files", "--others", "--exclude-standard").split("\n")].filter(Boolean),
