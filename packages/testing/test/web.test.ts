@@ -5,8 +5,8 @@
 // into the server with ssh, and both power off by the ACPI power button.
 import { expect } from "vitest";
 import { nginx, openssh } from "@notos/modules";
-import { defineTest } from "../src/index.js";
-import { describeTest } from "../src/public/vitest.js";
+import { defineTest } from "@notos/testing";
+import { describeTest } from "@notos/testing/vitest";
 
 // bash's /dev/tcp: an HTTP request by host name, resolved through /etc/hosts.
 const fetchServer = `timeout 10 bash -c 'exec 3<>/dev/tcp/server/80 && printf "GET / HTTP/1.0\\r\\nHost: server\\r\\n\\r\\n" >&3 && cat <&3'`;
