@@ -36,6 +36,7 @@ export const hostTools = [
   { need: "xorriso", pkg: "xorriso", why: "writes the hybrid ISO (@notos/disk)" },
   { need: "qemu-img", pkg: "qemu-utils", why: "converts disk images to qcow2 (@notos/disk)" },
   { need: "/usr/share/ovmf/OVMF.fd", pkg: "ovmf", why: "UEFI firmware for booting disk images under QEMU (runvm --uefi)" },
+  { need: "chromium", pkg: "chromium", why: "renders the pages of the site (@notos/site) in its test" },
 ];
 
 /** Never installed by setup: Debian's Essential packages and Node.js (which runs all of this) are on every machine. */
@@ -49,7 +50,7 @@ export const alwaysPresentPrograms = [
   // util-linux
   "setpriv", "unshare",
   // dpkg
-  "dpkg-deb",
+  "dpkg-deb", "dpkg-query",
   // Node.js
   "node", "npm", "npx",
 ];
