@@ -13,6 +13,7 @@ import { carryDirectory, writeCarry } from "./carry.js";
 import { assembleDist, buildSystem, distDirectory, systemPackages } from "./system.js";
 import { turboDependencies } from "./turbo.js";
 import { explain } from "./why.js";
+import { diffCommand } from "./diff.js";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -37,6 +38,7 @@ commands:
                             tasks turbo's dist task must depend on
   lock [--refresh]          bring notos.lock.json up to date with the builders' package sets
   gc                        remove store entries no recorded build (of any system sharing the store) used
+  diff A B [--json]         compare two builds' dist/ directories: packages, files, sizes (their SBOMs)
 
 The configuration is --system FILE, else NOTOS_SYSTEM, else notos.config.ts in the working directory or above.
 `;
@@ -145,6 +147,8 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
         io.stdout(removed.length ? removed.map((r) => `removed ${r}\n`).join("") : "nothing to remove\n");
         return 0;
       }
+      case "diff":
+        return await diffCommand(positionals, { json: values.json }, io);
       default:
         throw new NotosError(`Unknown command ${JSON.stringify(command)}.`, { code: "USAGE", hint: "`notos --help` lists the commands." });
     }

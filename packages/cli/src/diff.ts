@@ -1,0 +1,21 @@
+// `notos diff A B`: two builds, given as their dist/ directories, compared
+// by @notos/sbom/diff — packages added, removed, upgraded; files changed;
+// bytes per package in the root and per file of dist/. Text by default,
+// the diff as JSON with --json.
+import { resolve } from "node:path";
+import { NotosError } from "@notos/core";
+import { diffBuilds, formatDiff, readBuild } from "@notos/sbom/diff";
+import type { CliIO } from "./commands.js";
+
+export async function diffCommand(positionals: readonly string[], options: { json: boolean }, io: CliIO): Promise<number> {
+  if (positionals.length !== 2) {
+    throw new NotosError("`notos diff` compares two builds: `notos diff A B`, each a dist/ directory.", {
+      code: "USAGE",
+      hint: "build each into a directory of its own (`notos dist --out A`), then `notos diff A B`.",
+    });
+  }
+  const [a, b] = positionals.map((p) => resolve(io.cwd ?? process.cwd(), p)) as [string, string];
+  const diff = diffBuilds(await readBuild(a), await readBuild(b));
+  io.stdout(options.json ? JSON.stringify(diff, null, 2) + "\n" : formatDiff(diff, { a: positionals[0]!, b: positionals[1]! }));
+  return 0;
+}
