@@ -14,13 +14,13 @@ export function exampleUnder(readme: string, heading: string): string {
   return block![1]!;
 }
 
-/** Write `code` to `dir`/example.ts and run it with `dir` as the working directory. */
-export async function runExampleIn(dir: string, code: string): Promise<void> {
+/** Write `code` to `dir`/example.ts and run it with `dir` as the working directory; what it exports. */
+export async function runExampleIn(dir: string, code: string): Promise<Record<string, unknown>> {
   await writeFile(join(dir, "example.ts"), code);
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    await import(/* @vite-ignore */ join(dir, "example.ts"));
+    return (await import(/* @vite-ignore */ join(dir, "example.ts"))) as Record<string, unknown>;
   } finally {
     process.chdir(cwd);
   }
