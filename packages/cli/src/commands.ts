@@ -14,6 +14,7 @@ import { assembleDist, buildSystem, distDirectory, systemPackages } from "./syst
 import { turboDependencies } from "./turbo.js";
 import { explain } from "./why.js";
 import { diffCommand } from "./diff.js";
+import { siteCommand } from "./site.js";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -39,6 +40,7 @@ commands:
   lock [--refresh]          bring notos.lock.json up to date with the builders' package sets
   gc                        remove store entries no recorded build (of any system sharing the store) used
   diff A B [--json]         compare two builds' dist/ directories: packages, files, sizes (their SBOMs)
+  site [DIST] [--out DIR]   a static site of what the build wrote (default: dist/ → site/)
 
 The configuration is --system FILE, else NOTOS_SYSTEM, else notos.config.ts in the working directory or above.
 `;
@@ -149,6 +151,8 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
       }
       case "diff":
         return await diffCommand(positionals, { json: values.json }, io);
+      case "site":
+        return await siteCommand(await load(), positionals, { ...(values.out !== undefined ? { out: values.out } : {}) }, io);
       default:
         throw new NotosError(`Unknown command ${JSON.stringify(command)}.`, { code: "USAGE", hint: "`notos --help` lists the commands." });
     }
