@@ -1,17 +1,17 @@
-// Machine against a real QEMU (TCG) booting the real kernel and a tiny busybox initrd.
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+// Machine against a real QEMU (TCG) booting the real kernel and a tiny busybox
+// initrd. The machine is the one the README's example starts, run as written
+// in a directory holding the guest's files under the example's names.
+import { readFileSync } from "node:fs";
+import { readFile, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Machine, liveQemuPids, killAllMachines, MachineError } from "../src/index.js";
 import { GUEST_HTTP_PORT, GUEST_PAGE, READY_MARKER, tinyGuest } from "./helpers/guest.js";
-import { vmConfig } from "./helpers/system.js";
+import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 
-const config = vmConfig({
-  system: { name: "tiny" },
-  qemu: { memory: 256, accel: "tcg", forwards: [{ host: 18080, guest: GUEST_HTTP_PORT }] },
-});
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 let machine: Machine;
 let work: string;
@@ -20,19 +20,27 @@ const timings: Record<string, number> = {};
 beforeAll(async () => {
   const { files } = await tinyGuest();
   work = await mkdtemp(join(tmpdir(), "notos-qemu-machine-test-"));
-  machine = new Machine({ files, config, consoleLog: join(work, "console.log") });
+  for (const [name, file] of [["bzImage", files.kernel], ["initrd.img", files.initrd], ["root.img", files.rootfs], ["command-line", files.commandLine]] as const) {
+    await symlink(file, join(work, name));
+  }
   const t0 = Date.now();
-  await machine.start();
-  await machine.waitForConsole(/\S/, 60_000);
-  timings.firstConsoleLine = Date.now() - t0;
-  await machine.waitForShell(120_000);
+  const example = await runExampleIn(work, exampleUnder(readme, "## Boot a kernel and an initrd from code"));
   timings.shellReady = Date.now() - t0;
+  expect(example.machine).toBeInstanceOf(Machine);
+  machine = example.machine as Machine;
 }, 600_000);
 
 afterAll(async () => {
   killAllMachines();
-  console.log(`tiny guest under TCG: first console line ${timings.firstConsoleLine} ms, hvc0 shell ready ${timings.shellReady} ms after start()`);
+  console.log(`tiny guest under TCG: the README example's hvc0 shell ready ${timings.shellReady} ms after it started`);
   await rm(work, { recursive: true, force: true });
+});
+
+describe("the README's example", () => {
+  it("ran the command it shows, on the real Debian kernel", async () => {
+    expect(await machine.succeed("uname -r")).toMatch(/^\d+\.\d+\.\d+-\d+-cloud-amd64\n$/);
+    expect(machine.forwardedPort(GUEST_HTTP_PORT)).toBeGreaterThan(0);
+  });
 });
 
 describe("Machine with a tiny guest", () => {
