@@ -56,24 +56,44 @@ function procSysPath(key: string): string {
   return "/proc/sys/" + (key.includes("/") ? key : key.replace(/\./g, "/"));
 }
 
-function interfaceLines(name: string, iface: NetworkInterface): string[] {
-  const dev = shellQuote(name);
-  const lines = [`say "network: ${name}"`, `ip link set dev ${dev} up`];
-  if (iface.dhcp) {
-    // -n -q: get one lease or fail, then exit. The lease is not renewed: a
-    // boot-time configuration, as for a VM on QEMU's user network.
-    lines.push(`busybox udhcpc -i ${dev} -n -q -t 5 -T 2 -s ${UDHCPC_SCRIPT}`);
-  } else if (iface.address !== undefined) {
-    lines.push(`ip address add ${shellQuote(iface.address)} dev ${dev}`);
-    if (iface.gateway !== undefined) lines.push(`ip route add default via ${shellQuote(iface.gateway)} dev ${dev}`);
+/**
+ * The `ip` commands of one interface with a static address, for one `ip -batch`
+ * run (each `ip` start costs more than the commands under TCG). An interface
+ * with DHCP gets only its `link up` here; udhcpc runs after the batch.
+ */
+function interfaceBatch(name: string, iface: NetworkInterface): string[] {
+  const lines = [`link set dev ${name} up`];
+  if (!iface.dhcp && iface.address !== undefined) {
+    lines.push(`address add ${iface.address} dev ${name}`);
+    if (iface.gateway !== undefined) lines.push(`route add default via ${iface.gateway} dev ${name}`);
   }
   return lines;
+}
+
+function dhcpLines(name: string): string[] {
+  // -n -q: get one lease or fail, then exit. The lease is not renewed: a
+  // boot-time configuration, as for a VM on QEMU's user network.
+  return [`say "network: ${name} (DHCP)"`, `busybox udhcpc -i ${shellQuote(name)} -n -q -t 5 -T 2 -s ${UDHCPC_SCRIPT}`];
+}
+
+/** Directories grouped by mode and owner: one `install -d` each (it sets mode and owner on existing ones too). */
+function directoryLines(config: RunitOptions): string[] {
+  const groups = new Map<string, { uid: number; gid: number; mode: string; owner: string; paths: string[] }>();
+  for (const [path, d] of byName(config.runit.directories)) {
+    const uid = uidOf(config, d.user)!;
+    const gid = gidOf(config, d.group)!;
+    const key = `${d.mode} ${uid}:${gid}`;
+    const group = groups.get(key) ?? { uid, gid, mode: d.mode, owner: `${d.user}:${d.group}`, paths: [] };
+    group.paths.push(shellQuote(path));
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => `install -d -m ${g.mode} -o ${g.uid} -g ${g.gid} ${g.paths.join(" ")}  # ${g.owner}`);
 }
 
 export function stage1Script(config: RunitOptions): string {
   const interfaces = byName(config.networking.interfaces);
   const sysctl = byName(config.boot.kernel.sysctl);
-  const directories = byName(config.runit.directories);
+  const directories = Object.keys(config.runit.directories);
   const tasks = byName(config.runit.stage1Tasks);
   const supervise = superviseNames(config.services);
   return script([
@@ -95,33 +115,27 @@ export function stage1Script(config: RunitOptions): string {
     "",
     "say \"runit control files\"",
     "# Debian's runit reads these flags in /run: poweroff and reboot make them",
-    "# executable before they wake runit (PID 1) with SIGCONT.",
-    "touch /run/runit.stopit /run/runit.reboot",
-    "chmod 0 /run/runit.stopit /run/runit.reboot",
+    "# executable before they wake runit (PID 1) with SIGCONT. Made by the shell,",
+    "# not executable: every program started here costs time under emulation.",
+    ": > /run/runit.stopit",
+    ": > /run/runit.reboot",
     "# runsv keeps each service's state here (the supervise links in /etc/sv point here).",
-    `mkdir -p ${SUPERVISE_DIR}`,
     ...(supervise.length
-      ? [`mkdir -p ${supervise.map((n) => `${SUPERVISE_DIR}/${n}`).join(" ")}`, `chmod 0700 ${supervise.map((n) => `${SUPERVISE_DIR}/${n}`).join(" ")}`]
-      : []),
+      ? ["# -m for each service's own directory (0700); its parents are made 0755.", "# shellcheck disable=SC2174", `mkdir -p -m 0700 ${supervise.map((n) => `${SUPERVISE_DIR}/${n}`).join(" ")}`]
+      : [`mkdir -p ${SUPERVISE_DIR}`]),
     "",
     `say "hostname ${config.networking.hostname}"`,
     `echo ${shellQuote(config.networking.hostname)} > /proc/sys/kernel/hostname`,
     ...(sysctl.length ? ["", 'say "sysctl"', ...sysctl.map(([key, value]) => `echo ${shellQuote(String(value))} > ${procSysPath(key)}`)] : []),
     "",
-    'say "network: lo"',
-    "ip link set dev lo up",
-    ...interfaces.flatMap(([name, iface]) => interfaceLines(name, iface)),
-    ...(directories.length
-      ? [
-          "",
-          'say "directories"',
-          ...directories.flatMap(([path, d]) => [
-            `mkdir -p ${shellQuote(path)}`,
-            `chown ${uidOf(config, d.user)}:${gidOf(config, d.group)} ${shellQuote(path)}  # ${d.user}:${d.group}`,
-            `chmod ${d.mode} ${shellQuote(path)}`,
-          ]),
-        ]
-      : []),
+    `say "network: ${["lo", ...interfaces.map(([name]) => name)].join(", ")}"`,
+    "# One ip process for every interface; it stops at the first failing command.",
+    "ip -batch - <<'EOF'",
+    "link set dev lo up",
+    ...interfaces.flatMap(([name, iface]) => interfaceBatch(name, iface)),
+    "EOF",
+    ...interfaces.filter(([, iface]) => iface.dhcp).flatMap(([name]) => dhcpLines(name)),
+    ...(directories.length ? ["", 'say "directories"', ...directoryLines(config)] : []),
     ...(tasks.length
       ? [
           "",

@@ -66,18 +66,19 @@ describe("runitLayer", () => {
   it("writes stage 1: control files, hostname, sysctl, network, directories with ids, tasks in name order", () => {
     const one = text(find(entries, "/etc/runit/1"));
     expect(one).toMatch(/^#!\/bin\/sh\n[\s\S]*\nset -e\n/);
-    expect(one).toContain("chmod 0 /run/runit.stopit /run/runit.reboot\n");
+    expect(one).toContain(": > /run/runit.stopit\n: > /run/runit.reboot\n");
     const supervise = ["custom", "custom.log", "nginx", "nginx.log", "sshd"].map((s) => `/run/runit/supervise/${s}`).join(" ");
-    expect(one).toContain(`mkdir -p ${supervise}\nchmod 0700 ${supervise}\n`);
+    expect(one).toContain(`mkdir -p -m 0700 ${supervise}\n`);
     expect(one).toContain("echo box > /proc/sys/kernel/hostname\n");
     expect(one).toContain("echo 1 > /proc/sys/net/ipv4/ip_forward\n");
     expect(one).toContain("echo 10 > /proc/sys/kernel/panic\n");
-    expect(one).toContain("ip address add 10.0.2.15/24 dev eth0\nip route add default via 10.0.2.2 dev eth0\n");
+    // One ip process for all interfaces; DHCP after it.
+    expect(one).toContain("ip -batch - <<'EOF'\nlink set dev lo up\nlink set dev eth0 up\naddress add 10.0.2.15/24 dev eth0\nroute add default via 10.0.2.2 dev eth0\nlink set dev eth1 up\nEOF\n");
     expect(one).toContain("busybox udhcpc -i eth1 -n -q -t 5 -T 2 -s /usr/lib/notos/udhcpc-script\n");
-    expect(one).toContain("chown 33:4 /var/log/nginx  # www-data:adm\nchmod 0750 /var/log/nginx\n");
-    expect(one).toContain("chown 0:0 /run/sshd  # root:root\nchmod 0755 /run/sshd\n");
+    expect(one).toContain("install -d -m 0755 -o 0 -g 0 /run/sshd  # root:root\ninstall -d -m 0750 -o 33 -g 4 /var/log/nginx  # www-data:adm\n");
     expect(one.indexOf("task 10-keys")).toBeLessThan(one.indexOf("task 50-tls"));
     expect(one.indexOf("lo up")).toBeLessThan(one.indexOf("dev eth0 up"));
+    expect(one.indexOf("EOF\n")).toBeLessThan(one.indexOf("udhcpc"));
     expect(text(find(entries, "/etc/runit/stage-1.d/10-keys"))).toContain("echo keys\n");
     expect(find(entries, "/usr/lib/notos/udhcpc-script")).toMatchObject({ mode: 0o755 });
   });
@@ -86,7 +87,10 @@ describe("runitLayer", () => {
     expect(text(find(entries, "/etc/runit/2"))).toMatch(/\nservice_dir=\/etc\/service\nexec env - PATH="\$PATH" runsvdir -P "\$service_dir" 'log: \.+'\n$/);
     const three = text(find(entries, "/etc/runit/3"));
     expect(three).toContain("\nservice_dir=/etc/service\nroot=/\nrun=/run\n");
-    expect(three).toContain('sv -w 7 force-stop "$service_dir"/custom "$service_dir"/nginx "$service_dir"/sshd\n');
+    expect(three).toContain('set -- "$service_dir"/custom "$service_dir"/nginx "$service_dir"/sshd\n');
+    expect(three).toContain('\nsv down "$@"\n');
+    expect(three).toContain("-ge 140 ]");
+    expect(three).toContain('\nsv exit "$@"\n');
     expect(three).not.toContain("/off");
     expect(three).toContain('mount -o remount,ro "$root"');
     expect(three).not.toMatch(/^set -e/m);
