@@ -95,7 +95,7 @@ http {
 	# No version in the Server header or on error pages.
 	server_tokens off;
 
-	# Self-signed, made by runit stage 1 on the machine's first boot.
+	# Self-signed, made by nginx's run script on the machine's first boot.
 	ssl_certificate ${TLS_DIR}/nginx.crt;
 	ssl_certificate_key ${TLS_DIR}/nginx.key;
 	ssl_protocols ${o.sslProtocols.join(" ")};
@@ -117,7 +117,7 @@ ${headerLines(o.headers)}
 	server {
 		listen ${o.httpPort} default_server;
 		listen ${o.httpsPort} ssl default_server;
-		# The default page, written at boot (see defaultPageTask).
+		# The default page, written at boot (see defaultPageScript).
 		root ${WEB_ROOT};
 		index index.html;
 	}
@@ -127,16 +127,18 @@ ${headerLines(o.headers)}
 
 /**
  * The default page names the system. Modules cannot read the configuration,
- * so stage 1 writes the page from /etc/os-release, which the etc layer makes
- * from system.name and system.version.
+ * so nginx's run script writes the page from /etc/os-release, which the etc
+ * layer makes from system.name and system.version (in a subshell: the
+ * variables stay out of nginx's environment).
  */
-export const defaultPageTask = `# The default page: which notos system this is, from /etc/os-release.
-. /etc/os-release
-html() { printf '%s' "$1" | sed 's/&/\\&amp;/g; s/</\\&lt;/g; s/>/\\&gt;/g'; }
-name=$(html "\${IMAGE_ID:-notos}")
-version=$(html "\${IMAGE_VERSION:-}")
-mkdir -p ${WEB_ROOT}
-cat > ${WEB_ROOT}/index.html <<EOF
+export const defaultPageScript = `# The default page: which notos system this is, from /etc/os-release.
+(
+  . /etc/os-release
+  html() { printf '%s' "$1" | sed 's/&/\\&amp;/g; s/</\\&lt;/g; s/>/\\&gt;/g'; }
+  name=$(html "\${IMAGE_ID:-notos}")
+  version=$(html "\${IMAGE_VERSION:-}")
+  mkdir -p ${WEB_ROOT}
+  cat > ${WEB_ROOT}/index.html <<EOF
 <!doctype html>
 <html>
 <head><meta charset="utf-8"><title>$name</title></head>
@@ -145,7 +147,30 @@ cat > ${WEB_ROOT}/index.html <<EOF
 <p>This is the notos system <strong>$name</strong> (version $version), served by nginx under runit.</p>
 </body>
 </html>
-EOF`;
+EOF
+) || exit 1`;
+
+/**
+ * The TLS key and certificate: a private key must never be part of the
+ * image, so each machine makes its own (ECDSA P-256: as strong as RSA-3072
+ * and far faster to make), and a new one when the certificate has less than
+ * RENEW_DAYS days left. Written under temporary names and renamed, so a
+ * boot cut short leaves no half key; runsv tries again after a failure.
+ */
+export const tlsCertificateScript = `# nginx's TLS key and certificate, made on the machine's first boot.
+if [ ! -s ${TLS_DIR}/nginx.key ] || [ ! -s ${TLS_DIR}/nginx.crt ] ||
+   ! openssl x509 -in ${TLS_DIR}/nginx.crt -noout -checkend ${RENEW_DAYS * 86400} >/dev/null 2>&1; then
+  echo "nginx: generating the self-signed TLS certificate"
+  mkdir -p ${TLS_DIR}
+  chmod 0700 ${TLS_DIR}
+  host=$(cat /proc/sys/kernel/hostname)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
+    -subj "/CN=$host" -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \\
+    -keyout ${TLS_DIR}/nginx.key.new -out ${TLS_DIR}/nginx.crt.new 2>/dev/null || exit 1
+  chmod 0600 ${TLS_DIR}/nginx.key.new
+  mv -f ${TLS_DIR}/nginx.key.new ${TLS_DIR}/nginx.key
+  mv -f ${TLS_DIR}/nginx.crt.new ${TLS_DIR}/nginx.crt
+fi`;
 
 function tlsList(name: string, given: readonly string[] | undefined, defaults: readonly string[], word: RegExp): readonly string[] {
   if (given === undefined) return defaults;
@@ -204,26 +229,12 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
         "/var/log/nginx": { mode: "0755" },
         "/var/lib/nginx": { mode: "0755" },
       },
-      stage1Tasks: {
-        "nginx-page": defaultPageTask,
-        "nginx-tls": `# A private key must never be part of the image: each machine makes its own,
-# and a new one when the certificate has less than ${RENEW_DAYS} days left.
-if [ ! -s ${TLS_DIR}/nginx.key ] || [ ! -s ${TLS_DIR}/nginx.crt ] ||
-   ! openssl x509 -in ${TLS_DIR}/nginx.crt -noout -checkend ${RENEW_DAYS * 86400} >/dev/null 2>&1; then
-  echo "notos: generating nginx's self-signed TLS certificate"
-  mkdir -p ${TLS_DIR}
-  chmod 0700 ${TLS_DIR}
-  host=$(cat /proc/sys/kernel/hostname)
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
-    -subj "/CN=$host" -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \\
-    -keyout ${TLS_DIR}/nginx.key -out ${TLS_DIR}/nginx.crt 2>/dev/null
-  chmod 0600 ${TLS_DIR}/nginx.key
-fi`,
-      },
     },
     services: {
       nginx: {
-        run: "exec /usr/sbin/nginx -g 'daemon off;'",
+        // The page and the certificate are made right before nginx starts, so
+        // only nginx waits for them (and the rest of the boot does not).
+        run: `${defaultPageScript}\n${tlsCertificateScript}\nexec /usr/sbin/nginx -g 'daemon off;'`,
         // A master killed hard leaves its workers holding the ports, and every
         // restart would fail to bind: end them before runsv starts nginx again.
         finish: "pkill -KILL -x nginx || true",

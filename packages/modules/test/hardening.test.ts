@@ -100,7 +100,7 @@ describe("nginx's TLS and headers", () => {
 
   it("makes a certificate valid for 397 days, and a new one 30 days before it ends", () => {
     const { runit } = build(defineSystem({ imports: [base, nginx()] }));
-    const task = text(runit, "/etc/runit/stage-1.d/nginx-tls");
+    const task = text(runit, "/etc/sv/nginx/run");
     expect(task).toContain("-days 397 ");
     expect(task).toContain(`-checkend ${30 * 86400}`);
   });
