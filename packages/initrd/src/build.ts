@@ -1,10 +1,16 @@
-// The initrd builder: stage 1's /init, busybox and the kernel's module subset
-// as a deterministic, compressed newc archive in the store. The kernel
+// The initrd, in two builders. `initrd-base` packs stage 1's /init, busybox
+// and the kernel's module subset as a deterministic, compressed newc archive
+// (seconds of zstd -19, keyed only on what stage 1 is made of). `initrd`
+// appends the system's initrd parts to it — every builder with the
+// "initrd-part" role, found, not listed, such as the root's generated layers
+// (@notos/rootfs) — as further newc archives; the kernel unpacks concatenated
+// archives one after the other. An /etc edit thus re-packs a small archive
+// and copies the base, instead of recompressing anything large. The kernel
 // command line is the command-line builder's (command-line.ts): a kernel
 // parameter is not part of the archive, so editing one must not rebuild it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { NotosError, defineBuilder, defineModule, sourceDateEpoch, type Artifact, type BuildContext, type PackageSetSpec } from "@notos/core";
+import { NotosError, defineBuilder, defineCollection, defineModule, sourceDateEpoch, type Artifact, type BuildContext, type PackageSetSpec } from "@notos/core";
 import { buildGraph, optionSlice, runGraph } from "@notos/core/graph";
 import { debianModule, debianPackageSource } from "@notos/debian";
 import { kernel, kernelModule, type KernelArtifact } from "@notos/kernel";
@@ -16,8 +22,10 @@ import { initrdOptions } from "./options.js";
 import { generateStage1 } from "./stage1.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
 
-/** Bump when the initrd's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare). */
-export const INITRD_BUILDER_VERSION = "6";
+/** Bump when the base archive's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare; 7: the builder is initrd-base, /init takes the root's layers from /root-layers). */
+export const INITRD_BUILDER_VERSION = "7";
+/** Bump when the joined initrd changes for the same base and parts. */
+export const INITRD_JOIN_VERSION = "1";
 export const INITRD_FILE = "initrd";
 /** The generated /init, kept next to the archive for reading. */
 export const INIT_FILE = "init";
@@ -25,12 +33,30 @@ export const INIT_FILE = "init";
 export interface InitrdArtifact extends Artifact {
   /** The compressed initrd (absolute path in the store entry). */
   file: string;
+  /** The base archive's compression (appended parts say their own). */
   compression: Compression;
   /** Size of `file` in bytes. */
   size: number;
+  /** Number of archive members (without the trailers), parts included. */
+  entries: number;
+}
+
+/**
+ * A newc archive to append to the initrd (compressed with any compressor
+ * the kernel unpacks, or not at all): what a builder with the
+ * "initrd-part" role gives.
+ */
+export interface InitrdPartArtifact extends Artifact {
+  /** The archive (absolute path in the store entry). */
+  archive: string;
   /** Number of archive members (without the trailer). */
   entries: number;
 }
+
+/** The role that makes a builder's archive part of the initrd. */
+export const INITRD_PART_ROLE = "initrd-part";
+/** Every builder of the system with the "initrd-part" role, in name order: appended to the base archive. */
+export const initrdParts = defineCollection<InitrdPartArtifact>(INITRD_PART_ROLE);
 
 interface InitrdMeta {
   compression: Compression;
@@ -44,10 +70,10 @@ export function initrdPackageSet(busyboxPackage: string): PackageSetSpec {
   return { name: "initrd", roots: [busyboxPackage], dependencies: "none" };
 }
 
-export const initrd = defineBuilder({
-  name: "initrd",
+export const initrdBase = defineBuilder({
+  name: "initrd-base",
   version: INITRD_BUILDER_VERSION,
-  description: "The compressed cpio initrd: busybox, the kernel-module closure, the generated stage-1 /init.",
+  description: "The compressed cpio archive of stage 1: busybox, the kernel-module closure, the generated /init.",
   reads: [
     "boot.initrd.compression",
     "boot.initrd.busyboxPackage",
@@ -91,6 +117,49 @@ export const initrd = defineBuilder({
     size: entry.meta.size,
     entries: entry.meta.entries,
   }),
+});
+
+/** Zero bytes that bring `length` to a multiple of 4: the kernel reads an uncompressed archive only at such an offset, and skips zeros between archives. */
+function padding(length: number): Uint8Array {
+  return new Uint8Array((4 - (length % 4)) % 4);
+}
+
+export const initrd = defineBuilder({
+  name: "initrd",
+  version: INITRD_JOIN_VERSION,
+  description: "dist/initrd: the base archive of stage 1, then every initrd part of the system (e.g. the root's generated layers), concatenated.",
+  reads: [],
+  inputs: { base: initrdBase, parts: initrdParts },
+  async build({ inputs: { base, parts }, out, reporter }): Promise<Omit<InitrdMeta, "appletSource">> {
+    const file = join(out, INITRD_FILE);
+    const handle = await fs.open(file, "w");
+    let size = 0;
+    try {
+      for (const source of [base.file, ...parts.map((p) => p.archive)]) {
+        const bytes = await fs.readFile(source);
+        const pad = padding(size);
+        await handle.write(pad);
+        await handle.write(bytes);
+        size += pad.byteLength + bytes.byteLength;
+      }
+    } finally {
+      await handle.close();
+    }
+    await fs.copyFile(join(base.path, INIT_FILE), join(out, INIT_FILE));
+    const entries = base.entries + parts.reduce((n, p) => n + p.entries, 0);
+    if (parts.length) reporter.info(`${base.size} bytes of stage 1, then ${parts.map((p) => `${p.builder} (${p.entries} entries)`).join(", ")}: ${size} bytes`);
+    return { compression: base.compression, size, entries };
+  },
+  artifact: (entry): InitrdArtifact => ({
+    builder: entry.builder,
+    path: entry.path,
+    digest: entry.digest,
+    cached: entry.cached,
+    file: join(entry.path, INITRD_FILE),
+    compression: entry.meta.compression,
+    size: entry.meta.size,
+    entries: entry.meta.entries,
+  }),
   dist: (artifact) => ({ initrd: artifact.file }),
 });
 
@@ -99,11 +168,11 @@ export const initrd = defineBuilder({
  * they read; the kernel builder the initrd takes, and the debian options of
  * their package source, come through the imported modules.
  */
-export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule, debianModule], options: initrdOptions, builders: [initrd, commandLine] });
+export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule, debianModule], options: initrdOptions, builders: [initrd, initrdBase, commandLine] });
 
 /** The part of the configuration the initrd depends on: exactly what the initrd builder reads. */
 export function initrdConfigSlice(config: BuildContext["config"]): unknown {
-  return optionSlice(config, initrd.reads, initrd.name);
+  return optionSlice(config, initrdBase.reads, initrdBase.name);
 }
 
 /**

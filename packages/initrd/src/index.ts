@@ -4,7 +4,7 @@
 // reader are @notos/initrd/cpio; trees (from a host directory, or the
 // builder's) are @notos/initrd/tree; /init and the command line as text are
 // @notos/initrd/stage1; busybox out of its package is @notos/initrd/busybox.
-export { initrd, initrdModule, buildInitrd, type InitrdArtifact } from "./build.js";
+export { initrd, initrdBase, initrdParts, initrdModule, buildInitrd, INITRD_PART_ROLE, type InitrdArtifact, type InitrdPartArtifact } from "./build.js";
 export { commandLine, type CommandLineArtifact } from "./command-line.js";
 export { initrdOptions, type InitrdOptions, type InitrdOverlay } from "./options.js";
 export { writeInitrdOutputs } from "./outputs.js";

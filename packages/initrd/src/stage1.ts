@@ -79,7 +79,7 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     "}",
     "",
     'echo "<<< notos stage 1 >>>"',
-    "mkdir -p /proc /sys /dev /run /mnt /lower /upper",
+    "mkdir -p /proc /sys /dev /run /mnt /lower /layers /upper",
     'mount -t proc proc /proc || fail "mounting /proc"',
     'mount -t sysfs sysfs /sys || fail "mounting /sys"',
     'mount -t devtmpfs devtmpfs /dev || fail "mounting /dev (devtmpfs)"',
@@ -221,8 +221,19 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
   }
   add(
     "mkdir -p /upper/upper /upper/work",
-    'log "mounting the overlay (lower: root, upper: /upper) on /mnt"',
-    'mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/upper,workdir=/upper/work /mnt || fail "mounting the overlay on /mnt"',
+    // The root's generated layers (/etc, runit, …) come appended to the
+    // initrd (@notos/rootfs), apart from the package image, so an edit never
+    // re-packs the packages. switch_root empties the initramfs, so they are
+    // copied to a tmpfs of their own, the top lower layer of the overlay.
+    "lower=/lower",
+    "if [ -d /root-layers ]; then",
+    '  log "copying the root\'s layers from the initrd to /layers"',
+    '  mount -t tmpfs -o mode=0755 layers /layers || fail "mounting a tmpfs on /layers"',
+    '  cp -a /root-layers/. /layers/ || fail "copying the root\'s layers to /layers"',
+    "  lower=/layers:/lower",
+    "fi",
+    'log "mounting the overlay (lower: $lower, upper: /upper) on /mnt"',
+    'mount -t overlay overlay -o "lowerdir=$lower,upperdir=/upper/upper,workdir=/upper/work" /mnt || fail "mounting the overlay on /mnt"',
   );
   if (late.length) {
     add("", `log ${q(`loading kernel modules: ${late.join(" ")}`)}`, `load_modules ${late.join(" ")}`);

@@ -24,7 +24,7 @@ export function initrdTree(inputs: InitrdTreeInputs): TreeEntry[] {
     // The kernel opens /dev/console for /init's stdio before anything is mounted.
     { path: "/dev/console", type: "char", mode: 0o600, uid: 0, gid: 0, major: 5, minor: 1 },
     { path: "/dev/null", type: "char", mode: 0o666, uid: 0, gid: 0, major: 1, minor: 3 },
-    ...["/dev", "/proc", "/sys", "/run", "/mnt", "/lower", "/upper", "/tmp", "/etc", "/lib/modules"].map((p) => dir(p)),
+    ...["/dev", "/proc", "/sys", "/run", "/mnt", "/lower", "/layers", "/upper", "/tmp", "/etc", "/lib/modules"].map((p) => dir(p)),
   ];
   for (const applet of inputs.busybox.applets) {
     if (applet === "bin/busybox") continue;

@@ -1,25 +1,30 @@
 // Real boots: the Debian kernel and our initrd under QEMU (TCG).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { optionSlice } from "@notos/core/graph";
+import { buildGraph, optionSlice, runGraph } from "@notos/core/graph";
 import { fetchPackages } from "@notos/debian";
 import { buildKernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, initrd as initrdBuilder, type Compression, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, initrd as initrdBuilder, initrdBase, type Compression, type InitrdArtifact } from "../src/index.js";
 import { busyboxFromDeb } from "../src/public/busybox.js";
 import { kernelCommandLine } from "../src/public/stage1.js";
-import { bootOptions, testContext } from "./context.js";
+import { bootOptions, realiseOptions, testContext } from "./context.js";
+import { testPart } from "./part.js";
 import { boot, bootAndType, printkTime } from "./qemu.js";
 import { makeTestRoot, STAGE2_MARKER } from "./rootfs.js";
 
 const ctx = testContext(bootOptions);
 let kernel: KernelArtifact;
 let initrd: InitrdArtifact;
+/** The same base with a part appended: one file below /root-layers. */
+let layered: InitrdArtifact;
 let root: string;
 
 beforeAll(async () => {
   kernel = await buildKernel(ctx);
   initrd = await buildInitrd(ctx, { kernel });
-  const set = initrdBuilder.packageSets(optionSlice(ctx.config, initrdBuilder.reads)).find((s) => s.name === "initrd")!;
+  const run = runGraph(buildGraph([initrdBuilder, testPart("from-the-initrd")]), { ...realiseOptions(ctx), definitions: new Map(), sourceDateEpoch: 0 });
+  layered = (await run.realise("initrd")) as InitrdArtifact;
+  const set = initrdBase.packageSets(optionSlice(ctx.config, initrdBase.reads)).find((s) => s.name === "initrd")!;
   const [pkg] = await fetchPackages(ctx, set);
   root = await makeTestRoot((await busyboxFromDeb(pkg!.file, pkg!.name)).binary, ctx.config.boot.stage2Init);
 }, 600_000);
@@ -31,8 +36,8 @@ function keep(name: string, log: string): void {
 }
 
 describe("boot under QEMU", () => {
-  it("runs stage 1, mounts the squashfs root with an overlay and switches to stage 2", async () => {
-    const result = await boot({ kernel: kernel.image, initrd: initrd.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
+  it("runs stage 1, mounts the squashfs root with an overlay under the initrd's layers and switches to stage 2", async () => {
+    const result = await boot({ kernel: kernel.image, initrd: layered.file, append: kernelCommandLine(ctx.config), drive: root, timeoutMs: 90_000 });
     const log = result.output;
     keep("switch-root", result.log);
     expect(log, log).toContain("<<< notos stage 1 >>>");
@@ -43,6 +48,9 @@ describe("boot under QEMU", () => {
     expect(log).toMatch(/notos stage 1: switching to \/usr\/lib\/notos\/stage-2 \(uptime \d+\.\d+ s\)/);
     expect(log).toContain(`${STAGE2_MARKER} pid=1 `);
     expect(log).toContain(`${STAGE2_MARKER} root writable: written`);
+    // The zstd base and the appended gzip part both unpacked; the part's file is in the root with its mode and owner.
+    expect(log).toContain("notos stage 1: copying the root's layers from the initrd to /layers");
+    expect(log).toContain(`${STAGE2_MARKER} layer: from-the-initrd 640 0:42`);
     const modules = /NOTOS-TEST-STAGE-2 modules: (.*)/.exec(log)![1]!.trim().split(" ");
     expect(modules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_pci", "squashfs", "overlay", "virtio_rng", "loop"]));
     const mounts = /NOTOS-TEST-STAGE-2 mounts: (.*)/.exec(log)![1]!.split(",");

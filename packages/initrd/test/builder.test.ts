@@ -2,15 +2,19 @@
 // real Debian archive: their dist/ files, the build time taken from the run
 // rather than the environment, each `build` receiving its declared option
 // slice and nothing more, and a kernel parameter rebuilding the command
-// line but not the initrd.
+// line but not the initrd, and the initrd parts appended to the base
+// archive, so a part's change rebuilds only the join.
 import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
+import { readCpio } from "@notos/cpio";
 import { describe, expect, it } from "vitest";
 import { evalSystem, realise, type Builder } from "@notos/core";
 import { buildGraph, distFiles, runGraph } from "@notos/core/graph";
 import { kernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, commandLine, initrd, initrdModule, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, commandLine, initrd, initrdBase, initrdModule, initrdParts, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
 import { kernelCommandLine } from "../src/public/stage1.js";
 import { bootOptions, realiseOptions, testContext, type TestOptions } from "./context.js";
+import { PART_FILE, testPart } from "./part.js";
 
 /** The first record's mtime: the sixth 8-hex-digit field after the 6-byte magic. */
 function firstMtime(archive: Buffer): number {
@@ -65,8 +69,8 @@ describe("the initrd builder", () => {
     let seen: { options: unknown; kernel: unknown } | undefined;
     // A copy with its own version misses the store, so `build` runs; it stops there, before any download.
     const probe: Builder<InitrdArtifact> = {
-      ...initrd,
-      version: `${initrd.version}-probe`,
+      ...initrdBase,
+      version: `${initrdBase.version}-probe`,
       build: async (args) => {
         seen = { options: args.options, kernel: args.inputs.kernel };
         throw new Error("probe stops here");
@@ -111,7 +115,34 @@ describe("the initrd builder", () => {
 
   it("comes with the kernel builder through initrdModule", () => {
     const { builders } = evalSystem({ imports: [initrdModule] });
-    expect(buildGraph(builders).builders.map((b) => b.name).sort()).toEqual(["command-line", "initrd", "kernel"]);
-    expect(initrd.inputs).toEqual({ kernel });
+    expect(buildGraph(builders).builders.map((b) => b.name).sort()).toEqual(["command-line", "initrd", "initrd-base", "kernel"]);
+    expect(initrdBase.inputs).toEqual({ kernel });
+    expect(initrd.inputs).toEqual({ base: initrdBase, parts: initrdParts });
+    expect(initrd.reads).toEqual([]);
   });
+
+  it("appends every initrd part to the base archive, 4-byte aligned; a changed part rebuilds the join alone", async () => {
+    const options = { boot: { ...bootOptions.boot, initrd: { ...bootOptions.boot.initrd, compression: "none" } } } satisfies TestOptions;
+    const build = async (text: string) => {
+      const run = runGraph(buildGraph([initrd, testPart(text)]), { ...realiseOptions(testContext(options)), definitions: new Map(), sourceDateEpoch: 0 });
+      const joined = (await run.realise("initrd")) as InitrdArtifact;
+      return { joined, keys: Object.fromEntries(run.realisations.map((r) => [r.builder, r.key])), base: (await run.realise("initrd-base")) as InitrdArtifact, part: await run.realise("test-part") };
+    };
+    const one = await build("one");
+    const two = await build("two");
+    expect(two.keys["initrd-base"]).toBe(one.keys["initrd-base"]);
+    expect(two.base.cached).toBe(true);
+    expect(two.keys.initrd).not.toBe(one.keys.initrd);
+    const base = await readFile(one.base.file);
+    const part = await readFile((one.part as unknown as { archive: string }).archive);
+    const pad = (4 - (base.byteLength % 4)) % 4;
+    expect(Buffer.compare(await readFile(one.joined.file), Buffer.concat([base, Buffer.alloc(pad), part]))).toBe(0);
+    expect(one.joined.size).toBe(base.byteLength + pad + part.byteLength);
+    expect(one.joined.entries).toBe(one.base.entries + 3);
+    // Both archives read back: the part's members after the base's.
+    const members = await readCpio(Buffer.concat([base, Buffer.alloc(pad)]));
+    expect(members.some((m) => m.path === "/init")).toBe(true);
+    const added = await readCpio(gunzipSync(part));
+    expect(added.find((m) => m.path === `/root-layers${PART_FILE}`)).toMatchObject({ type: "file", mode: 0o640, gid: 42 });
+  }, 600_000);
 });

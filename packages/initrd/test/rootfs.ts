@@ -23,6 +23,7 @@ export async function makeTestRoot(busybox: Uint8Array, stage2Init: string): Pro
     `echo written > /written && echo "${STAGE2_MARKER} root writable: $($bb cat /written)"`,
     `echo "${STAGE2_MARKER} modules: $($bb cut -d ' ' -f 1 /proc/modules | $bb sort | $bb tr '\\n' ' ')"`,
     `echo "${STAGE2_MARKER} mounts: $($bb cut -d ' ' -f 2,3 /proc/mounts | $bb tr '\\n' ',')"`,
+    `[ -e /etc/notos-test-layer ] && echo "${STAGE2_MARKER} layer: $($bb cat /etc/notos-test-layer) $($bb stat -c '%a %u:%g' /etc/notos-test-layer)"`,
     "$bb poweroff -f",
     "",
   ].join("\n");

@@ -1,8 +1,8 @@
-// Packages + skeleton + layers → the finished, sorted root (data only).
+// Packages + skeleton (+ layers, for a whole root in one piece) → the finished, sorted root (data only).
 import type { Layer, TreeEntry } from "@notos/core/tree";
 import type { Reporter } from "@notos/core/progress";
 import { mergedUsrPath, readDebData } from "@notos/debian/deb";
-import { pathFilter } from "./glob.js";
+import { pathFilter, type PathMatcher } from "./glob.js";
 import type { RootfsConfig } from "./options.js";
 import { limitSetuid } from "./setuid.js";
 import { addSkeleton } from "./skeleton.js";
@@ -13,6 +13,8 @@ export interface PackageEntries {
   name: string;
   /** The package's data entries in archive order (paths as shipped, before the /usr merge). */
   entries: AsyncIterable<TreeEntry> | Iterable<TreeEntry>;
+  /** Which of its non-directory (merged-/usr) paths stay: its file selection, when one holds. */
+  select?: PathMatcher;
 }
 
 export interface AssembleOptions {
@@ -20,6 +22,8 @@ export interface AssembleOptions {
   packages: readonly PackageEntries[];
   /** Applied in order, after the packages and the skeleton. */
   layers: readonly Layer[];
+  /** False for the package image alone, whose layers come later (root-layers checks `rootfs.setuid` against the whole root). Default true. */
+  complete?: boolean;
   reporter?: Reporter;
 }
 
@@ -35,14 +39,14 @@ export async function assembleRoot(options: AssembleOptions): Promise<AssembledR
   const packages = [...options.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const [i, pkg] of packages.entries()) {
     options.reporter?.debug(`extracting ${pkg.name}`);
-    const sink = tree.addPackage(pkg.name);
+    const sink = tree.addPackage(pkg.name, pkg.select);
     for await (const entry of pkg.entries) sink.add(entry);
     sink.done();
     options.reporter?.count("merging the root", i + 1, packages.length, "packages");
   }
   addSkeleton(tree);
   for (const layer of options.layers) tree.addLayer(layer);
-  return { entries: limitSetuid(tree.finish(), options.rootfs.setuid), tree };
+  return { entries: limitSetuid(tree.finish(), options.rootfs.setuid, { complete: options.complete ?? true }), tree };
 }
 
 /** Package sources that stream each .deb's data archive. */

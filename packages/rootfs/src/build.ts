@@ -1,21 +1,24 @@
-// buildRootfs: fetch the "rootfs" package set, merge it with the layers and
-// pack root.squashfs into a store entry keyed by everything the bytes depend on.
+// The rootfs builder: fetch the "rootfs" package set, merge it onto a merged
+// /usr with the skeleton and pack root.squashfs into a store entry keyed by
+// everything the bytes depend on — the packages and the options, never a
+// layer: the layers go to the initrd (layers.ts), so an /etc edit finds this
+// image in the store.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { runProgram } from "@notos/core/process";
-import { defineBuilder, defineLayer, defineModule, layers, realise, type Artifact, type BuildContext, type LayerArtifact } from "@notos/core";
-import { readLayer } from "@notos/core/tree";
+import { defineBuilder, type Artifact } from "@notos/core";
 import { requireHostProgram } from "@notos/core/host";
-import { debianModule, debianPackageSource } from "@notos/debian";
-import { assembleRoot, debSources } from "./assemble.js";
+import { mergedUsrPath, readDebControl, readDebData } from "@notos/debian/deb";
+import { assembleRoot, type PackageEntries } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
 import { rootfsOptions } from "./options.js";
 import { writeSquashfs, type Compression } from "./squashfs.js";
 import { tarSize } from "./tar.js";
+import { dependentsOf, planSelections } from "./select.js";
 
 /** Bump when the same inputs would give a different image. */
-export const BUILDER_VERSION = "1";
+export const BUILDER_VERSION = "2";
 
 export const IMAGE_FILE = "root.squashfs";
 export const MANIFEST_FILE = "manifest.json";
@@ -32,11 +35,6 @@ export interface RootfsArtifact extends Artifact {
   compression: Compression;
   /** Bytes of root.squashfs. */
   size: number;
-}
-
-export interface RootfsInputs {
-  /** Layers on top of the packages, in order (later ones override earlier ones). */
-  layers: readonly LayerArtifact[];
 }
 
 /** How the builder runs, not what it makes: none of it is part of the store key (the options it makes the image from are `RootfsConfig`). */
@@ -72,24 +70,50 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
   return defineBuilder({
     name: "rootfs",
     version: BUILDER_VERSION,
-    description: "The system's Debian packages and every layer, merged onto a merged /usr and packed into root.squashfs.",
+    description: "The system's Debian packages, merged onto a merged /usr with the skeleton and packed into root.squashfs (the layers go to the initrd: root-layers).",
     reads: ["rootfs", "environment.packages"],
-    inputs: { layers },
     packages: (o) => [
       // Modules add packages in import order and may repeat one: the set is what matters, not the order.
       { name: "rootfs", roots: [...new Set(o.environment.packages)].sort(), dependencies: "all", recommends: o.rootfs.recommends },
     ],
     fingerprint: async () => ({ sqfstar: await sqfstarVersion() }),
-    async build({ options: o, inputs, out, packages: fetch, reporter, sourceDateEpoch: epoch }): Promise<RootfsMeta> {
+    async build({ options: o, out, packages: fetch, reporter, sourceDateEpoch: epoch }): Promise<RootfsMeta> {
       if (o.environment.packages.length === 0) {
         throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { code: "ROOTFS_NO_PACKAGES", hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
       }
       reporter.step("fetching packages", `${new Set(o.environment.packages).size} roots`);
       const packages = await fetch("rootfs");
       const compression = o.rootfs.compression;
-      const layerTrees = await Promise.all(inputs.layers.map((artifact) => readLayer(artifact.path)));
-      reporter.step("merging the root", `${packages.length} packages, ${layerTrees.length} layers`);
-      const root = await assembleRoot({ rootfs: o.rootfs, packages: debSources(packages), layers: layerTrees, reporter });
+      const controls = await Promise.all(packages.map(async (p) => ({ name: p.name, fields: (await readDebControl(p.file)).fields })));
+      const plan = planSelections({
+        selections: o.rootfs.packageFiles,
+        keepWhole: o.rootfs.keepWhole,
+        present: new Set(packages.map((p) => p.name)),
+        dependents: dependentsOf(controls.map((c) => ({ name: c.name, depends: c.fields.Depends, preDepends: c.fields["Pre-Depends"] }))),
+        include: o.rootfs.include,
+      });
+      const leftOut = new Map<string, { files: number; bytes: number }>();
+      const sources: PackageEntries[] = packages.map((p) => {
+        const select = plan.applied.get(p.name);
+        if (!select) return { name: p.name, entries: readDebData(p.file) };
+        const counted = { files: 0, bytes: 0 };
+        leftOut.set(p.name, counted);
+        async function* entries() {
+          for await (const e of readDebData(p.file)) {
+            if (e.type !== "dir" && !select!(mergedUsrPath(e.path))) {
+              counted.files++;
+              counted.bytes += e.type === "file" ? e.content.byteLength : 0;
+            }
+            yield e;
+          }
+        }
+        return { name: p.name, entries: entries(), select };
+      });
+      reporter.step("merging the root", `${packages.length} packages, ${plan.applied.size} with a file selection`);
+      const root = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter });
+      const selections = [...leftOut].map(([name, n]) => ({ package: name, reason: o.rootfs.packageFiles[name]!.reason, filesLeftOut: n.files, bytesLeftOut: n.bytes }));
+      for (const s of selections) reporter.info(`${s.package}: ${s.filesLeftOut} files (${(s.bytesLeftOut / 1024).toFixed(0)} KiB) left out: ${s.reason}`);
+      for (const w of plan.whole) reporter.info(`${w.name}: kept whole (${w.why})`);
       reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
       const tarBytes = tarSize(root.entries);
       const { size } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
@@ -100,7 +124,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         onBytes: (done) => reporter.bytes("writing root.squashfs", done, Math.max(done, tarBytes)),
       });
       await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
-      const sizes = sizeReport(root.entries, root.tree.origins, { compression, bytes: size });
+      const sizes = { ...sizeReport(root.entries, root.tree.origins, { compression, bytes: size }), selections, keptWhole: plan.whole };
       await fs.writeFile(join(out, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
       reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${compression}), ${root.entries.length} entries from ${packages.length} packages`);
       return { compression, size, epoch };
@@ -120,29 +144,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
   });
 }
 
-/** The rootfs builder: every layer of the system on top of its packages. */
+/** The rootfs builder: the packages of the system, without its layers. */
 export const rootfs = rootfsBuilder();
-
-/** The rootfs module: adds the builder to a system, with the options it reads and the `debian` options of its package source. */
-export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debianModule], options: rootfsOptions, builders: [rootfs] });
-
-/**
- * The compatibility path: one rootfs over the given layers, outside a
- * whole-system build (tests, scripts).
- */
-export async function buildRootfs(ctx: BuildContext, inputs: RootfsInputs, options: RootfsRunOptions = {}): Promise<RootfsArtifact> {
-  const fixedLayers = inputs.layers.map((layer) =>
-    defineLayer({ name: layer.layerName, version: "given", reads: [], build: () => readLayer(layer.path) }),
-  );
-  const builder = rootfsBuilder(options);
-  return realise(builder, {
-    config: ctx.config,
-    store: ctx.store,
-    reporter: ctx.reporter,
-    packages: debianPackageSource({ debian: ctx.config.debian, lockFile: ctx.lockFile, reporter: ctx.reporter }),
-    extra: fixedLayers,
-  });
-}
 
 /** Copy root.squashfs, manifest.json and sizes.json into `outDir`, each appearing whole (write, then rename). */
 export async function writeRootfsOutputs(artifact: RootfsArtifact, outDir: string): Promise<{ image: string; manifest: string; sizeReport: string }> {

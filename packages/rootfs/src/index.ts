@@ -1,18 +1,12 @@
-// @notos/rootfs: Debian packages and layers merged onto a merged /usr, packed
-// into a reproducible root.squashfs without root privileges — the `rootfs`
-// builder (and `rootfsBuilder` for run-time knobs), the module that adds it
-// with its options, the artifact. Assembling a root as data is
+// @notos/rootfs: Debian packages merged onto a merged /usr, packed into a
+// reproducible root.squashfs without root privileges, and the system's
+// layers packed apart for the initrd — the `rootfs` builder (and
+// `rootfsBuilder` for run-time knobs), the `root-layers` builder, the module
+// that adds both with their options, the artifacts. Assembling a root as data is
 // @notos/rootfs/tree; packing entries into squashfs is @notos/rootfs/squashfs.
-export {
-  rootfs,
-  rootfsBuilder,
-  rootfsModule,
-  buildRootfs,
-  writeRootfsOutputs,
-  type RootfsArtifact,
-  type RootfsInputs,
-  type RootfsRunOptions,
-} from "./build.js";
+export { rootfs, rootfsBuilder, writeRootfsOutputs, type RootfsArtifact, type RootfsRunOptions } from "./build.js";
+export { rootLayers, ROOT_LAYERS_DIR, type RootLayersArtifact } from "./layers.js";
+export { rootfsModule, buildRootfs, type RootfsInputs, type BuiltRoot } from "./module.js";
 export { rootfsOptions, type RootfsConfig } from "./options.js";
 export type { Compression } from "./squashfs.js";
 export { RootfsError } from "./errors.js";

@@ -33,6 +33,21 @@ const rootfsSchema = z
       .default({})
       .describe("Which package wins a path that several packages ship with different content: path → package name."),
     recommends: z.boolean().default(false).describe("Follow Recommends when resolving packages."),
+    packageFiles: z
+      .record(
+        z.string(),
+        z.strictObject({
+          keep: z.array(absolutePath).optional().describe("Glob patterns (merged-/usr paths) of the files kept; unset: every file not dropped."),
+          drop: z.array(absolutePath).optional().describe("Glob patterns of the files left out."),
+          reason: z.string().min(1, "why the rest of the package is not needed").describe("Why the rest of the package is not needed."),
+          for: z.array(z.string()).optional().describe("The packages whose needs the selection covers; another package depending on it keeps it whole."),
+        }),
+      )
+      .default({})
+      .describe(
+        "Per-package file selections, declared by the modules that pull the packages in: package → the files kept (keep/drop globs) and why. A selection holds while only the packages in `for` depend on the package; directories and `include` paths always stay.",
+      ),
+    keepWhole: z.array(z.string()).default([]).describe("Packages kept whole whatever `packageFiles` selects for them."),
     setuid: z
       .record(absolutePath, z.string().min(1, "a reason why the file needs its privileges"))
       .optional()

@@ -18,12 +18,14 @@ export function isSetuidFile(entry: Pick<TreeEntry, "type" | "mode">): boolean {
  * The root with setuid/setgid bits cleared on every regular file not in
  * `allowed` (path → reason). `undefined` keeps the packages' bits as shipped.
  * A path in `allowed` that the root does not have as a regular file is an
- * error: a typo would otherwise pass silently.
+ * error (a typo would otherwise pass silently), unless `complete` is false:
+ * a part of the root, whose other parts may have it.
  */
-export function limitSetuid<E extends TreeEntry>(entries: readonly E[], allowed: Readonly<Record<string, string>> | undefined): E[] {
+export function limitSetuid<E extends TreeEntry>(entries: readonly E[], allowed: Readonly<Record<string, string>> | undefined, options: { complete?: boolean } = {}): E[] {
   if (allowed === undefined) return [...entries];
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  for (const path of Object.keys(allowed).sort()) {
+  // A root without its layers (root.squashfs) cannot tell a typo from a file a layer adds: root-layers checks the whole root.
+  for (const path of options.complete === false ? [] : Object.keys(allowed).sort()) {
     const entry = byPath.get(path);
     if (entry?.type !== "file") {
       throw new RootfsError(`rootfs.setuid names ${path}, which is ${entry ? `a ${entry.type}` : "not in the root"}`, {

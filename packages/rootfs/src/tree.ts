@@ -65,7 +65,8 @@ export class RootTree {
     return this.#kinds;
   }
 
-  addPackage(name: string): PackageSink {
+  /** `select`: which of the package's non-directory paths stay (its `rootfs.packageFiles` selection), on top of the filters. */
+  addPackage(name: string, select?: PathMatcher): PackageSink {
     this.#kinds.set(name, "package");
     // The package's own files by (merged) path, so that a hard link gets its
     // target's content even when the target is filtered out or later replaced.
@@ -83,7 +84,7 @@ export class RootTree {
           entry = materialise(entry, target);
         }
         if (entry.type === "file") files.set(entry.path, entry);
-        this.#addPackageEntry(name, { ...entry, origin: name });
+        this.#addPackageEntry(name, { ...entry, origin: name }, select);
       },
       done: () => {
         files = undefined;
@@ -91,8 +92,8 @@ export class RootTree {
     };
   }
 
-  #addPackageEntry(name: string, entry: RootEntry): void {
-    if (!this.options.keep(entry.path)) {
+  #addPackageEntry(name: string, entry: RootEntry, select?: PathMatcher): void {
+    if (!this.options.keep(entry.path) || (select !== undefined && entry.type !== "dir" && !select(entry.path))) {
       if (entry.type !== "dir") this.#droppedFiles.add(entry.path);
       else if (!this.#droppedDirs.has(entry.path)) this.#droppedDirs.set(entry.path, entry);
       return;
@@ -125,6 +126,18 @@ export class RootTree {
       `packages ${existing.origin} and ${name} both ship ${entry.path}, differently (${describeDifference(existing, entry)})`,
       { code: "ROOTFS_CONFLICT", hint: `choose the winner in the configuration: rootfs: { conflicts: { "${entry.path}": "${name}" } } (or "${existing.origin}")` },
     );
+  }
+
+  /**
+   * Entries of a finished root taken back as they are (already merged onto
+   * /usr, filtered and checked): the package image a layer goes on top of,
+   * read from its manifest. Origins other than the skeleton count as packages.
+   */
+  seed(entries: Iterable<RootEntry>): void {
+    for (const entry of entries) {
+      this.#kinds.set(entry.origin, entry.origin === SKELETON ? "skeleton" : "package");
+      this.#entries.set(entry.path, entry);
+    }
   }
 
   /** Add an entry only when the path is free; an existing directory is kept as it is. */

@@ -1,5 +1,6 @@
 // The real etc and runit layers on a real root: what @notos/etc and
-// @notos/runit make must survive the merge with its owners and modes.
+// @notos/runit make must survive the merge with its owners and modes — in
+// the running root, root.squashfs under the initrd's layer archive.
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,20 +10,12 @@ import { Store } from "@notos/core/store";
 import { silentReporter } from "@notos/core/progress";
 import { buildEtc, etcModule } from "@notos/etc";
 import { buildRunit, runitModule } from "@notos/runit";
-import { buildRootfs, type RootfsArtifact } from "../src/build.js";
+import { buildRootfs, type BuiltRoot } from "../src/module.js";
 import type { RootManifestEntry } from "../src/manifest.js";
 import { testConfig } from "./system.js";
-import { describe as show, listImage, type Listed } from "./unsquashfs.js";
+import { describe as show, listImage, listRoot, type Listed } from "./unsquashfs.js";
 
-let work: string;
-let artifact: RootfsArtifact;
-let listed: Map<string, Listed>;
-let manifest: Map<string, RootManifestEntry>;
-
-beforeAll(async () => {
-  work = await fs.mkdtemp(join(tmpdir(), "rootfs-layers-"));
-  const config = testConfig(
-    {
+const OPTIONS = {
       environment: { packages: ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"] },
       users: {
         root: { uid: 0, group: "root", home: "/root", shell: "/bin/bash", authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm6TEfb2vKkqvYtBpWsqd0wV3VRkESTz3CcD1Ntx4qI test"] },
@@ -30,14 +23,23 @@ beforeAll(async () => {
       },
       groups: { root: { gid: 0 }, shadow: { gid: 42 }, nogroup: { gid: 65534 } },
       services: { sshd: { run: "exec /usr/sbin/sshd -D -e" } },
-    },
-    [etcModule, runitModule],
-  );
+    };
+
+let work: string;
+let built: BuiltRoot;
+let image: Map<string, Listed>;
+let listed: Map<string, Listed>;
+let manifest: Map<string, RootManifestEntry>;
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(join(tmpdir(), "rootfs-layers-"));
+  const config = testConfig(OPTIONS, [etcModule, runitModule]);
   const ctx: BuildContext = { config, store: new Store(join(work, "store")), lockFile: join(work, "notos.lock.json"), reporter: silentReporter };
   const layers = [await buildEtc(ctx), await buildRunit(ctx)];
-  artifact = await buildRootfs(ctx, { layers });
-  listed = await listImage(artifact.image);
-  manifest = new Map((JSON.parse(await fs.readFile(artifact.manifest, "utf8")) as RootManifestEntry[]).map((e) => [e.path, e]));
+  built = await buildRootfs(ctx, { layers });
+  image = await listImage(built.rootfs.image);
+  listed = await listRoot(built.rootfs.image, built.layers.archive);
+  manifest = new Map((JSON.parse(await fs.readFile(built.layers.manifest, "utf8")) as RootManifestEntry[]).map((e) => [e.path, e]));
 }, 900_000);
 
 afterAll(async () => {
@@ -61,5 +63,23 @@ describe("a real root with the etc and runit layers", () => {
     const overridden = [...manifest.values()].filter((e) => e.overrides !== undefined).map((e) => `${e.path} ${e.origin}<${e.overrides}`);
     expect(overridden).toContain("/etc/shells layer:etc<skeleton");
     expect([...listed.keys()].filter((p) => /^\/etc\/ssh\/ssh_host_.*_key$/.test(p))).toEqual([]);
+  });
+
+  it("keeps the layers out of root.squashfs, and the packages' directory modes in the archive", () => {
+    expect(image.has("/etc/passwd")).toBe(false);
+    expect(image.has("/etc/sv/sshd/run")).toBe(false);
+    expect(image.get("/etc/nginx/nginx.conf")).toBeDefined();
+    // Parent directories the layers did not make come with the packages' owners and modes (the overlay takes the top copy's).
+    for (const path of ["/etc", "/etc/ssh", "/etc/sv"]) if (image.has(path)) expect(show(listed.get(path)), path).toBe(show(image.get(path)));
+    expect(built.layers.entries).toBeLessThan(200);
+  });
+
+  it("an edit to a layer leaves root.squashfs in the store", async () => {
+    const ctx: BuildContext = { config: testConfig({ ...OPTIONS, environment: { ...OPTIONS.environment, etc: { motd: { text: "edited\n" } } } }, [etcModule, runitModule]), store: new Store(join(work, "store")), lockFile: join(work, "notos.lock.json"), reporter: silentReporter };
+    const again = await buildRootfs(ctx, { layers: [await buildEtc(ctx), await buildRunit(ctx)] });
+    expect(again.rootfs.cached).toBe(true);
+    expect(again.rootfs.digest).toBe(built.rootfs.digest);
+    expect(again.layers.cached).toBe(false);
+    expect((await listRoot(again.rootfs.image, again.layers.archive)).get("/etc/motd")?.size).toBe("7");
   });
 });

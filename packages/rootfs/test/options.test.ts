@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
 import { optionSlice } from "@notos/core/graph";
 import { debianModule } from "@notos/debian";
-import { rootfs, rootfsModule, rootfsOptions } from "../src/index.js";
+import { rootLayers, rootfs, rootfsModule, rootfsOptions } from "../src/index.js";
 import { testConfig } from "./system.js";
 
 const OWNED = ["rootfs", "environment.packages"];
@@ -17,7 +17,8 @@ describe("rootfsModule", () => {
     expect(rootfsModule.options).toBe(rootfsOptions);
     expect([...rootfs.reads].sort()).toEqual([...OWNED].sort());
     expect(rootfsModule.imports).toEqual([debianModule]);
-    expect(rootfsModule.builders).toEqual([rootfs]);
+    expect(rootfsModule.builders).toEqual([rootfs, rootLayers]);
+    expect(rootLayers.reads).toEqual(["rootfs"]);
     const declared = new Map(evalSystem({ imports: [rootfsModule] }).declarations.map((d) => [d.path, d.schema]));
     for (const path of OWNED) expect(declared.get(path), path).toBe(rootfsOptions[path as keyof typeof rootfsOptions]);
   });
@@ -26,7 +27,7 @@ describe("rootfsModule", () => {
     const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
-    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.recommends", "rootfs.setuid"]);
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid"]);
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "xz" });
     expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });

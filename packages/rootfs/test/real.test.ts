@@ -11,12 +11,13 @@ import { silentReporter } from "@notos/core/progress";
 import { optionSlice } from "@notos/core/graph";
 import { fetchPackages } from "@notos/debian";
 import { assembleRoot, debSources } from "../src/assemble.js";
-import { buildRootfs, rootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
+import { rootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
+import { buildRootfs, type BuiltRoot } from "../src/module.js";
 import type { RootManifestEntry, SizeReport } from "../src/manifest.js";
 import { writeSquashfs } from "../src/squashfs.js";
 import { dir, file } from "./helpers.js";
 import { testConfig, type TestOptions } from "./system.js";
-import { describe as show, listImage, type Listed } from "./unsquashfs.js";
+import { describe as show, listImage, listRoot, type Listed } from "./unsquashfs.js";
 
 const PACKAGES = ["bash", "coreutils", "runit", "openssh-server", "nginx-light", "iproute2", "procps"];
 const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
@@ -48,8 +49,12 @@ function context(work: string, store: string, options: TestOptions = {}): BuildC
 let work: string;
 let ctx: BuildContext;
 let layers: LayerArtifact[];
+let built: BuiltRoot;
 let artifact: RootfsArtifact;
+/** The root as it runs: the image under the layers' archive. */
 let listed: Map<string, Listed>;
+/** root.squashfs alone. */
+let image: Map<string, Listed>;
 let coldMs: number;
 
 beforeAll(async () => {
@@ -58,9 +63,11 @@ beforeAll(async () => {
   ctx = context(work, "store");
   layers = [await layerArtifact(ctx.store, etcLayer), await layerArtifact(ctx.store, runitLayer)];
   const start = performance.now();
-  artifact = await buildRootfs(ctx, { layers });
+  built = await buildRootfs(ctx, { layers });
+  artifact = built.rootfs;
   coldMs = performance.now() - start;
-  listed = await listImage(artifact.image);
+  image = await listImage(artifact.image);
+  listed = await listRoot(artifact.image, built.layers.archive);
 }, 900_000);
 
 afterAll(async () => {
@@ -109,30 +116,37 @@ describe("a real root from the Debian archive", () => {
   });
 
   it("writes a manifest that matches the image entry by entry, and a size report", async () => {
-    const manifest = JSON.parse(await fs.readFile(artifact.manifest, "utf8")) as RootManifestEntry[];
-    expect(manifest.length + 1).toBe(listed.size);
+    const packageManifest = JSON.parse(await fs.readFile(artifact.manifest, "utf8")) as RootManifestEntry[];
+    const rootManifest = JSON.parse(await fs.readFile(built.layers.manifest, "utf8")) as RootManifestEntry[];
+    expect(packageManifest.length + 1).toBe(image.size);
+    expect(rootManifest.length + 1).toBe(listed.size);
     const typeChar: Record<string, string> = { file: "-", dir: "d", symlink: "l", char: "c", block: "b", fifo: "p" };
-    for (const entry of manifest) {
-      const seen = listed.get(entry.path);
-      expect(seen?.perms[0], entry.path).toBe(typeChar[entry.type]);
-      expect(seen?.owner, entry.path).toBe(`${entry.uid}/${entry.gid}`);
-      if (entry.type === "file") expect(seen?.size, entry.path).toBe(String(entry.size));
-      if (entry.type === "symlink") expect(seen?.target, entry.path).toBe(entry.target);
+    for (const [manifest, seenIn] of [[packageManifest, image], [rootManifest, listed]] as const) {
+      for (const entry of manifest) {
+        const seen = seenIn.get(entry.path);
+        expect(seen?.perms[0], entry.path).toBe(typeChar[entry.type]);
+        expect(seen?.owner, entry.path).toBe(`${entry.uid}/${entry.gid}`);
+        if (entry.type === "file") expect(seen?.size, entry.path).toBe(String(entry.size));
+        if (entry.type === "symlink") expect(seen?.target, entry.path).toBe(entry.target);
+      }
     }
-    expect(manifest.find((e) => e.path === "/etc/nginx/nginx.conf")).toMatchObject({ origin: "layer:test-etc", overrides: "nginx-common" });
-    expect(manifest.find((e) => e.path === "/usr/bin/bash")).toMatchObject({ origin: "bash", mode: "0755", uid: 0 });
-    expect(manifest.find((e) => e.path === "/usr/bin/bash")?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(rootManifest.find((e) => e.path === "/etc/nginx/nginx.conf")).toMatchObject({ origin: "layer:test-etc", overrides: "nginx-common" });
+    expect(packageManifest.find((e) => e.path === "/etc/nginx/nginx.conf")).toMatchObject({ origin: "nginx-common" });
+    expect(rootManifest.find((e) => e.path === "/usr/bin/bash")).toMatchObject({ origin: "bash", mode: "0755", uid: 0 });
+    expect(packageManifest.find((e) => e.path === "/usr/bin/bash")?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const sizes = JSON.parse(await fs.readFile(artifact.sizeReport, "utf8")) as SizeReport;
     expect(sizes.image).toEqual({ compression: "xz", bytes: artifact.size });
     expect(sizes.origins.map((o) => o.bytes)).toEqual([...sizes.origins.map((o) => o.bytes)].sort((a, b) => b - a));
-    expect(sizes.origins.find((o) => o.origin === "layer:test-runit")).toMatchObject({ kind: "layer", files: 1 });
     expect(sizes.origins.filter((o) => o.kind === "package").length).toBeGreaterThan(50);
-    console.log(`rootfs (xz): ${artifact.size} bytes, ${manifest.length} entries, cold build ${(coldMs / 1000).toFixed(1)} s; largest: ${sizes.origins.slice(0, 5).map((o) => `${o.origin} ${o.bytes}`).join(", ")}`);
+    expect(sizes.origins.filter((o) => o.kind === "layer")).toEqual([]);
+    const layerSizes = JSON.parse(await fs.readFile(built.layers.sizeReport, "utf8")) as SizeReport;
+    expect(layerSizes.origins.find((o) => o.origin === "layer:test-runit")).toMatchObject({ kind: "layer", files: 1 });
+    console.log(`rootfs (xz): ${artifact.size} bytes, ${packageManifest.length} entries, cold build ${(coldMs / 1000).toFixed(1)} s; layers ${built.layers.size} bytes; largest: ${sizes.origins.slice(0, 5).map((o) => `${o.origin} ${o.bytes}`).join(", ")}`);
   });
 
   it("is taken from the store the second time, and writes the three output files", async () => {
     const start = performance.now();
-    const again = await buildRootfs(ctx, { layers });
+    const again = (await buildRootfs(ctx, { layers })).rootfs;
     console.log(`rootfs warm build ${((performance.now() - start) / 1000).toFixed(2)} s`);
     expect(again.cached).toBe(true);
     expect(again.digest).toBe(artifact.digest);
@@ -144,29 +158,29 @@ describe("a real root from the Debian archive", () => {
 
   it("builds byte-identical images from the same inputs, also with sqfstar running as nobody", { timeout: 600_000 }, async () => {
     const fresh = await buildRootfs(context(work, "store-2"), { layers });
-    expect(fresh.cached).toBe(false);
+    expect(fresh.rootfs.cached).toBe(false);
     const image = await fs.readFile(artifact.image);
-    expect(Buffer.compare(await fs.readFile(fresh.image), image)).toBe(0);
+    expect(Buffer.compare(await fs.readFile(fresh.rootfs.image), image)).toBe(0);
+    expect(Buffer.compare(await fs.readFile(fresh.layers.archive), await fs.readFile(built.layers.archive))).toBe(0);
 
     const unprivileged = join(work, "nobody");
     await fs.mkdir(unprivileged, { mode: 0o777 });
     await fs.chmod(unprivileged, 0o777);
     const [set] = rootfs.packageSets(optionSlice(ctx.config, rootfs.reads, rootfs.name));
     const packages = await fetchPackages(ctx, set!);
-    const root = await assembleRoot({ rootfs: ctx.config.rootfs, packages: debSources(packages), layers: [etcLayer, runitLayer] });
+    const root = await assembleRoot({ rootfs: ctx.config.rootfs, packages: debSources(packages), layers: [], complete: false });
     const output = join(unprivileged, "root.squashfs");
     await writeSquashfs(root.entries, output, { compression: "xz", epoch: 0, runAs: NOBODY });
     expect((await fs.stat(output)).uid).toBe(65534);
     const asNobody = await listImage(output);
     expect(show(asNobody.get("/"))).toBe("drwxr-xr-x 0/0");
     expect(show(asNobody.get("/usr/lib/openssh/ssh-keysign"))).toBe("-rwsr-xr-x 0/0");
-    expect(show(asNobody.get("/etc/shadow"))).toBe("-rw-r----- 0/42");
     expect(Buffer.compare(await fs.readFile(output), image)).toBe(0);
   });
 
   it("uses the configured compressor (zstd)", { timeout: 600_000 }, async () => {
     const start = performance.now();
-    const zstd = await buildRootfs(context(work, "store", { rootfs: { compression: "zstd" } }), { layers });
+    const zstd = (await buildRootfs(context(work, "store", { rootfs: { compression: "zstd" } }), { layers })).rootfs;
     const ms = performance.now() - start;
     const { execa } = await import("execa");
     expect((await execa("unsquashfs", ["-s", zstd.image])).stdout).toMatch(/Compression zstd/);
