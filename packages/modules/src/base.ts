@@ -30,6 +30,34 @@ export const basePackages = [
   "hostname",
 ];
 
+/**
+ * File selections for packages base pulls in (directly, or as what its
+ * packages depend on): each keeps what the system uses, says why the rest
+ * is not needed, and holds only while no other package depends on it.
+ */
+export const basePackageFiles = {
+  iproute2: mkDefault({
+    keep: ["/usr/bin/ip", "/usr/sbin/ip", "/usr/bin/ss", "/etc/iproute2/**"],
+    reason: "the network is set up with ip, and ss shows sockets; tc, bridge, devlink, rdma, arpd and the rest manage kinds of networks a notos system does not have",
+    // nginx's package depends on it for its maintainer scripts, which notos does not run.
+    for: ["nginx"],
+  }),
+  "libdb5.3": mkDefault({
+    keep: [],
+    reason: "only arpd (iproute2) and pam_userdb.so (libpam-modules) link Berkeley DB, and both are left out",
+    for: ["iproute2", "libpam-modules"],
+  }),
+  "libpam-modules": mkDefault({
+    drop: ["/usr/lib/*/security/pam_userdb.so"],
+    reason: "no PAM configuration of the system names pam_userdb (passwords in a Berkeley DB file), the one module that needs libdb5.3",
+  }),
+  dpkg: mkDefault({
+    keep: [],
+    reason: "packages are unpacked at build time: nothing at run time calls dpkg, and the image has no dpkg database (dash, grep and gzip pre-depend on it only to be installed by it)",
+    for: ["dash", "grep", "gzip"],
+  }),
+};
+
 export const base: ModuleDefinition = defineModule({
   name: "base",
   // The builders of every notos system: kernel and initrd for the boot, the etc and runit layers on a Debian root.
@@ -60,7 +88,9 @@ export const base: ModuleDefinition = defineModule({
   },
   // No setuid or setgid file unless a configured feature lists it with its
   // reason (rootfs.setuid): a root-only appliance needs none of Debian's set.
-  rootfs: { setuid: mkDefault({}) },
+  // And of the packages base pulls in, only the files the system uses
+  // (rootfs.packageFiles; rootfs.keepWhole keeps a package whole).
+  rootfs: { setuid: mkDefault({}), packageFiles: basePackageFiles },
   // QEMU's user-mode network: the guest is 10.0.2.15, the host 10.0.2.2 and
   // its DNS forwarder 10.0.2.3. Any value of the user's replaces these.
   networking: {

@@ -129,6 +129,16 @@ export function openssh(options: OpensshOptions = {}): ModuleDefinition {
         "ssh/sshd_config": { text: mkDefault(sshdConfig({ port, passwordAuthentication: options.passwordAuthentication ?? false, ...algorithms })) },
       },
     },
+    // The client is a dependency of the server; sshd uses ssh-keygen of it alone.
+    rootfs: {
+      packageFiles: {
+        "openssh-client": mkDefault({
+          keep: ["/usr/bin/ssh-keygen"],
+          reason: 'sshd needs only ssh-keygen of the client (its host key at first boot); for ssh, scp, sftp and the agent, rootfs: { keepWhole: ["openssh-client"] }',
+          for: ["openssh-server", "openssh-sftp-server"],
+        }),
+      },
+    },
     // As openssh-server's postinst makes it (adduser --system): privilege
     // separation runs as sshd, chrooted to /run/sshd, in group nogroup.
     users: {
