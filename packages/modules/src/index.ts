@@ -1,6 +1,6 @@
 // @notos/modules: the standard modules a notos.config.ts imports.
 export { base } from "./base.js";
-export { qemuGuest } from "./qemuGuest.js";
+export { qemuGuest, qemuKernelParams } from "./qemuGuest.js";
 export { openssh, sshdAlgorithms, type OpensshOptions } from "./openssh.js";
 export { nginx, nginxSecurityHeaders, nginxTls, TLS_DIR, type NginxOptions } from "./nginx.js";
 export { hardening, hardeningSysctl } from "./hardening.js";

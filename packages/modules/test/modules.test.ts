@@ -51,7 +51,7 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
   it("configures QEMU's user network and the serial console", () => {
     expect(config.networking.interfaces).toEqual({ eth0: { dhcp: false, address: "10.0.2.15/24", gateway: "10.0.2.2" } });
     expect(text(find(etc, "/etc/resolv.conf"))).toContain("nameserver 10.0.2.3\n");
-    expect(config.boot.kernelParams).toEqual(["console=ttyS0", "panic=1"]);
+    expect(config.boot.kernelParams).toEqual(["console=ttyS0", "panic=1", "quiet", "acpi=noirq", "cryptomgr.notests", "i8042.noaux", "8250.nr_uarts=1"]);
     expect(config.boot.initrd.kernelModules.slice(0, 5)).toEqual(["virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_ring", "virtio", "virtio_pci"]);
     expect(config.boot.initrd.kernelModules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_net", "net_failover", "squashfs", "overlay", "loop"]));
     expect(config.qemu.forwards.map((f) => `${f.host}->${f.guest}`)).toEqual(["2222->22", "9080->80", "9443->443"]);
