@@ -5,7 +5,8 @@
 //           stage 1's "(uptime N s)" at switch_root, and each service's start
 //           from runit's status file against the guest's /proc/uptime.
 // Guest times are placed on the host axis with one offset: the host time of
-// the kernel's "Run /init" line minus its guest stamp.
+// the kernel's "Run /init" line minus its guest stamp, or of stage 1's first
+// line and the uptime it prints (a `quiet` kernel prints no stamps).
 import type { ConsoleLine } from "@notos/qemu/console";
 
 export interface TimelineEvent {
@@ -20,7 +21,8 @@ export interface TimelineEvent {
 const MARKS: { name: string; re: RegExp; guest?: "printk" | "group" }[] = [
   { name: "kernel starts (first kernel line)", re: /Linux version /, guest: "printk" },
   { name: "kernel runs /init", re: /Run \/init as init process/, guest: "printk" },
-  { name: "stage 1 starts", re: /<<< notos stage 1 >>>/ },
+  // Stage 1 says the guest's uptime when it starts: the clocks' anchor when a quiet kernel prints no stamps.
+  { name: "stage 1 starts", re: /notos stage 1: started \(uptime ([\d.]+) s\)/, guest: "group" },
   { name: "stage 1: modules loaded", re: /notos stage 1: waiting for root device/ },
   { name: "stage 1: switch_root", re: /notos stage 1: switching to .*\(uptime ([\d.]+) s\)/, guest: "group" },
   { name: "stage 2 starts", re: /<<< notos stage 2 >>>/ },
@@ -82,10 +84,16 @@ export function serviceEvents(output: string): TimelineEvent[] {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** host − guest for the same moment, from the kernel's "Run /init" line (printk stamp vs arrival). */
+/** Events that can anchor the clocks, the earliest first: the kernel's "Run /init" (printk stamp), stage 1's start (its own). */
+const ANCHORS = ["kernel runs /init", "stage 1 starts"];
+
+/** host − guest for the same moment, from the first anchor event that has both times (its arrival vs its stamp). */
 export function clockOffset(events: readonly TimelineEvent[]): number | undefined {
-  const anchor = events.find((e) => e.name === "kernel runs /init" && e.host !== undefined && e.guest !== undefined);
-  return anchor ? anchor.host! - anchor.guest! : undefined;
+  for (const name of ANCHORS) {
+    const anchor = events.find((e) => e.name === name && e.host !== undefined && e.guest !== undefined);
+    if (anchor) return anchor.host! - anchor.guest!;
+  }
+  return undefined;
 }
 
 /** The events on one axis (seconds since QEMU start), sorted. */

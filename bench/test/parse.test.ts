@@ -11,7 +11,7 @@ import { checkBudgets } from "../src/cases/sizes.js";
 import { diffByKey, firstDifferentByte } from "../src/diff.js";
 import { initrdMembers } from "../src/newc.js";
 import { parseBytes, summarize } from "../src/stats.js";
-import { consoleEvents, serviceEvents } from "../src/timeline.js";
+import { clockOffset, consoleEvents, serviceEvents } from "../src/timeline.js";
 import { parseDistLog } from "../src/turbo.js";
 
 describe("parseDistLog", () => {
@@ -106,6 +106,20 @@ describe("timeline", () => {
       { name: "kernel runs /init", host: 2.3, guest: 1.89 },
       { name: "stage 1: switch_root", host: 3.4, guest: 2.87 },
     ]);
+    expect(clockOffset(events)).toBeCloseTo(0.41);
+  });
+
+  it("anchors the clocks on stage 1's own uptime when a quiet kernel prints no stamps", () => {
+    const events = consoleEvents([
+      { t: 2.5, text: "notos stage 1: started (uptime 1.95 s)" },
+      { t: 3.1, text: "notos stage 1: switching to /usr/lib/notos/stage-2 (uptime 2.5 s)" },
+    ]);
+    expect(events).toEqual([
+      { name: "stage 1 starts", host: 2.5, guest: 1.95 },
+      { name: "stage 1: switch_root", host: 3.1, guest: 2.5 },
+    ]);
+    expect(clockOffset(events)).toBeCloseTo(0.55);
+    expect(clockOffset([{ name: "stage 2 starts", host: 4 }])).toBeUndefined();
   });
 
   it("turns runit's TAI64N status times into guest uptime, falling back to sv's whole seconds", () => {
