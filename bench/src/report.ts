@@ -141,7 +141,10 @@ export function markdown(r: Results, baseline?: Baseline): string {
     p("## Sizes", "", "| artifact | size | budget | |", "| --- | ---: | ---: | --- |");
     for (const b of s.budgets) p(`| ${b.name} | ${bytes(b.size)} | ${bytes(b.budget)} | ${b.over > 0 ? `**over by ${bytes(b.over)}**` : "ok"} |`);
     p("", `initrd per compressor (configured: ${s.initrdCompression}): ${Object.entries(s.initrdBy).map(([c, n]) => `${c} ${bytes(n)}`).join(", ")}.`);
-    p(`root.squashfs (${s.rootfsCompression}) holds ${bytes(s.rootfsFiles)} of files.`, "");
+    p(`root.squashfs (${s.rootfsCompression}) holds ${bytes(s.rootfsFiles)} of files; the root's layers travel in the initrd (${bytes(s.rootLayers ?? 0)}, gzip).`, "");
+    if (s.selections?.length) {
+      p("| file selection (rootfs.packageFiles) | left out | files | why |", "| --- | ---: | ---: | --- |", ...[...s.selections].sort((a, b) => b.bytesLeftOut - a.bytesLeftOut).map((x) => `| ${x.package} | ${bytes(x.bytesLeftOut)} | ${x.filesLeftOut} | ${x.reason.replace(/\|/g, "\\|")} |`), "");
+    }
     p("| layer | bytes | files |", "| --- | ---: | ---: |", ...s.layers.map((o) => `| ${o.origin} (${o.kind}) | ${bytes(o.bytes)} | ${o.files} |`), "");
     p("| package (largest first) | bytes | files |", "| --- | ---: | ---: |", ...s.packages.map((o) => `| ${o.origin} | ${bytes(o.bytes)} | ${o.files} |`), "");
     const over = s.budgets.filter((b) => b.over > 0);

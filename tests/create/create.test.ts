@@ -125,17 +125,17 @@ describe("npm create notos, from the published tarballs", () => {
     expect(log).toMatch(/Tasks: +1 successful, 1 total/);
     for (const f of ["kernel", "initrd", "root.squashfs", "command-line", "runvm"]) expect(existsSync(join(project, "dist", f)), `dist/${f}`).toBe(true);
     expect(statSync(join(project, "dist", "runvm")).mode & 0o111).not.toBe(0);
-    expect(Object.keys(builderResults(log)).sort()).toEqual(["command-line", "etc", "initrd", "kernel", "rootfs", "runit", "runvm"]);
+    expect(Object.keys(builderResults(log)).sort()).toEqual(["command-line", "etc", "initrd", "initrd-base", "kernel", "root-layers", "rootfs", "runit", "runvm"]);
   }, 600_000);
 
-  it("an /etc edit rebuilds the etc layer, the root and dist/, and nothing else", () => {
+  it("an /etc edit rebuilds the etc layer, the layers' archive, the initrd join and dist/, and never root.squashfs", () => {
     const config = join(project, "notos.config.ts");
     const text = readFileSync(config, "utf8");
     expect(text).toContain('motd: { text: "Welcome to myos.\\n" }');
     writeFileSync(config, text.replace('motd: { text: "Welcome to myos.\\n" }', 'motd: { text: "edited from outside\\n" }'));
     const log = expectOk(run("npm", ["run", "dist"], project, projectEnv), "npm run dist after the edit");
     expect(log).toContain("cache miss");
-    expect(builderResults(log)).toEqual({ "command-line": "cached", etc: "built", initrd: "cached", kernel: "cached", rootfs: "built", runit: "cached", runvm: "cached" });
+    expect(builderResults(log)).toEqual({ "command-line": "cached", etc: "built", "root-layers": "built", initrd: "built", "initrd-base": "cached", kernel: "cached", rootfs: "cached", runit: "cached", runvm: "cached" });
   }, 600_000);
 
   it("./dist/runvm boots it: ssh logs in with the user's key, nginx answers over http", async () => {

@@ -135,7 +135,7 @@ describe.skipIf(!isCheckout)("a shared, signed turbo remote cache that carries t
     expect(tasks.map((t) => t.taskId)).toContain("@notos/systems#dist");
     // One artifact per task on the server, each with its signature beside it.
     for (const t of tasks) expect(findFile(storage, t.hash), t.taskId).toBeDefined();
-    expect(readdirSync(join(first(), ".notos", "carry")).map((n) => n.replace(/^[0-9a-f]{32}-/, ""))).toEqual(expect.arrayContaining(["kernel", "initrd", "etc", "runit", "rootfs"]));
+    expect(readdirSync(join(first(), ".notos", "carry")).map((n) => n.replace(/^[0-9a-f]{32}-/, ""))).toEqual(expect.arrayContaining(["kernel", "initrd-base", "initrd", "etc", "runit", "rootfs", "root-layers"]));
   }, 1_200_000);
 
   it("gives the second clone the same dist/ from the server, refusing a tampered artifact", () => {
@@ -163,7 +163,8 @@ describe.skipIf(!isCheckout)("a shared, signed turbo remote cache that carries t
     writeFileSync(config, readFileSync(config, "utf8").replace("Welcome to notos.\\n", "Welcome to notos, from the second machine.\\n"));
     const r = run("second clone: /etc edit", second(), ["run", "dist"], clientEnv(join(second(), ".notos", "store")));
     const out = r.stdout + r.stderr;
-    for (const builder of ["kernel", "initrd", "runit"]) expect(out, builder).toMatch(new RegExp(`\\b${builder}: cached`));
-    for (const builder of ["etc", "rootfs"]) expect(out, builder).toMatch(new RegExp(`\\b${builder}: built`));
+    // root.squashfs rides along too: the layers an edit changes travel in the initrd.
+    for (const builder of ["kernel", "initrd-base", "runit", "rootfs"]) expect(out, builder).toMatch(new RegExp(`(?<![\\w-])${builder}: cached`));
+    for (const builder of ["etc", "root-layers", "initrd"]) expect(out, builder).toMatch(new RegExp(`(?<![\\w-])${builder}: built`));
   }, 1_200_000);
 });

@@ -2,7 +2,9 @@
 //   cold  — empty turbo cache (a fresh --cache-dir) and empty notos store
 //           (a fresh NOTOS_STORE); the Debian download cache stays warm;
 //   noop  — the same again with nothing changed: turbo should answer it all;
-//   etc   — one /etc entry changed: only etc, rootfs (and dist) may build.
+//   etc   — one /etc entry changed: only etc, root-layers and initrd (the
+//           join of the stage-1 archive and the layers; and dist) may build —
+//           root.squashfs, the packages, answers from the store.
 // The /etc edit goes into a separate system in the clone's systems/ (which
 // turbo hashes as an input of the dist task) that imports the clone's
 // notos.config.ts, selected with NOTOS_SYSTEM: no configuration is ever
@@ -27,14 +29,14 @@ export interface BuildRunRecord {
 export interface BuildCaseResult {
   time: Summary;
   runs: BuildRunRecord[];
-  /** etc only: builders that did real work outside etc and rootfs. */
+  /** etc only: builders that did real work outside ETC_EDIT_MAY_BUILD. */
   unexpected?: string[];
-  /** etc only: of etc and rootfs, those that did not build in some run (the edit did not reach them). */
+  /** etc only: of ETC_EDIT_MAY_BUILD, those that did not build in some run (the edit did not reach them). */
   missing?: string[];
 }
 
-/** Builders an /etc edit may rebuild (dist itself is the task, not a builder). */
-export const ETC_EDIT_MAY_BUILD = ["etc", "rootfs"];
+/** Builders an /etc edit may rebuild (dist itself is the task, not a builder): never rootfs. */
+export const ETC_EDIT_MAY_BUILD = ["etc", "root-layers", "initrd"];
 
 const ETC_SYSTEM_DIR = join("systems", "bench-etc-edit");
 const ETC_CONFIG = join(ETC_SYSTEM_DIR, "notos.config.ts");

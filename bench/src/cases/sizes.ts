@@ -1,6 +1,7 @@
 // Sizes of the repository's system as `npm run dist` builds it: kernel,
 // initrd with each compressor, root.squashfs, and the root's bytes per Debian
-// package and per layer (sizes.json of the rootfs store entry). Checked
+// package (sizes.json of the rootfs store entry) and per layer (sizes.json of
+// root-layers, the archive the initrd carries). Checked
 // against the committed budgets: sizes are deterministic, so a budget is a
 // hard limit, unlike a timing.
 import { readFile, rm, stat } from "node:fs/promises";
@@ -9,7 +10,7 @@ import { buildSystem } from "@notos/cli";
 import { mkForce } from "@notos/core";
 import type { Compression, InitrdArtifact } from "@notos/initrd";
 import type { KernelArtifact } from "@notos/kernel";
-import type { RootfsArtifact } from "@notos/rootfs";
+import type { RootLayersArtifact, RootfsArtifact } from "@notos/rootfs";
 import { benchDir, scratchDir } from "../repo.js";
 import { bytes, parseBytes } from "../stats.js";
 import { artifactOf, benchReporter, benchSystem, importRepoSystem } from "../system.js";
@@ -31,10 +32,24 @@ export interface BudgetCheck {
   over: number;
 }
 
+/** A file selection that held (rootfs.packageFiles): what it left out of the root, and why. */
+export interface Selection {
+  package: string;
+  reason: string;
+  filesLeftOut: number;
+  bytesLeftOut: number;
+}
+
 export interface SizesResult {
   kernel: number;
+  /** dist/initrd: the stage-1 archive with the root's layers appended. */
   initrd: number;
+  /** The root's layers as the initrd carries them (gzip newc). */
+  rootLayers?: number;
+  /** File selections that held, largest first. */
+  selections?: Selection[];
   initrdCompression: Compression;
+  /** The stage-1 archive (initrd-base) with each compressor. */
   initrdBy: Record<Compression, number>;
   rootfs: number;
   rootfsCompression: string;
@@ -55,19 +70,22 @@ export async function measureSizes(log: (line: string) => void = () => {}): Prom
     const built = await buildSystem(system, { reporter });
     const kernel = artifactOf<KernelArtifact>(built, "kernel");
     const initrd = artifactOf<InitrdArtifact>(built, "initrd");
+    const initrdBase = artifactOf<InitrdArtifact>(built, "initrd-base");
     const rootfs = artifactOf<RootfsArtifact>(built, "rootfs");
+    const rootLayers = artifactOf<RootLayersArtifact>(built, "root-layers");
     const initrdBy = {} as Record<Compression, number>;
     for (const compression of COMPRESSORS) {
       if (compression === initrd.compression) {
-        initrdBy[compression] = initrd.size;
+        initrdBy[compression] = initrdBase.size;
         continue;
       }
       // Forced, so the variant differs from the system in the compressor
       // alone even where the configuration sets one.
       const variant = benchSystem(dir, [repoSystem, { boot: { initrd: { compression: mkForce(compression) } } }]);
-      initrdBy[compression] = artifactOf<InitrdArtifact>(await buildSystem(variant, { reporter, only: ["initrd"] }), "initrd").size;
+      initrdBy[compression] = artifactOf<InitrdArtifact>(await buildSystem(variant, { reporter, only: ["initrd-base"] }), "initrd-base").size;
     }
-    const report = JSON.parse(await readFile(rootfs.sizeReport, "utf8")) as { files: number; origins: Origin[] };
+    const report = JSON.parse(await readFile(rootfs.sizeReport, "utf8")) as { files: number; origins: Origin[]; selections?: Selection[] };
+    const layerReport = JSON.parse(await readFile(rootLayers.sizeReport, "utf8")) as { origins: Origin[] };
     const byBytes = (a: Origin, b: Origin) => b.bytes - a.bytes || a.origin.localeCompare(b.origin);
     const measured = {
       kernel: (await stat(kernel.image)).size,
@@ -78,7 +96,9 @@ export async function measureSizes(log: (line: string) => void = () => {}): Prom
       rootfsCompression: rootfs.compression,
       rootfsFiles: report.files,
       packages: report.origins.filter((o) => o.kind === "package").sort(byBytes),
-      layers: report.origins.filter((o) => o.kind !== "package").sort(byBytes),
+      layers: [...layerReport.origins, ...report.origins.filter((o) => o.kind !== "package")].sort(byBytes),
+      rootLayers: rootLayers.size,
+      selections: report.selections ?? [],
     };
     return { ...measured, budgets: checkBudgets(measured, await readBudgets()) };
   } finally {
