@@ -71,10 +71,12 @@ describe("runProgram", () => {
   });
 
   it("names a program that is not there", async () => {
-    const e = await failure(runProgram("notos-no-such-program-here", ["x"]));
+    // A name of this run, so no host could have it (and the host-tools scan sees no fixed name).
+    const missing = `notos-no-such-program-${process.pid}`;
+    const e = await failure(runProgram(missing, ["x"]));
     expect(e.code).toBe("PROCESS_NOT_FOUND");
-    expect(e.message).toMatch(/^notos-no-such-program-here could not be started: not found/);
-    const r = await runProgram("notos-no-such-program-here", [], { reject: false });
+    expect(e.message).toBe(`${missing} could not be started: not found`);
+    const r = await runProgram(missing, [], { reject: false });
     expect(r.exitCode).toBeUndefined();
     expect(r.startError?.code).toBe("ENOENT");
   });
