@@ -2,7 +2,7 @@
 // notos bench: run the cases, print the report, write bench/results/latest.{json,md}
 // and timeline.svg, compare with bench/baseline.json.
 //   --runs N          runs per timed case (default 3)
-//   --cases a,b,…     cold, noop, etc, boot (with the timeline), sizes, repro (default: all)
+//   --cases a,b,…     cold, noop, etc, boot (with the timeline), sizes, repro, peer (default: all)
 //   --update-baseline write this run's medians to bench/baseline.json
 //   --keep            keep the scratch clones, stores and caches
 // Exit status 1 when a size is over its budget, the two clean builds differ,
@@ -14,13 +14,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runBootCase } from "./cases/boot.js";
 import { runBuildCases, type BuildCase } from "./cases/builds.js";
+import { peerMarkdown, runPeerCase, type PeerResult } from "./cases/peer.js";
 import { runRepro } from "./cases/repro.js";
 import { describeOverrun, measureSizes } from "./cases/sizes.js";
 import { benchDir, headCommit } from "./repo.js";
 import { collectMetrics, markdown, medianTimeline, toBaseline, type Baseline, type Results } from "./report.js";
 import { timelineSvg } from "./svg.js";
 
-const ALL_CASES = ["sizes", "boot", "cold", "noop", "etc", "repro"] as const;
+const ALL_CASES = ["sizes", "boot", "cold", "noop", "etc", "repro", "peer"] as const;
 type Case = (typeof ALL_CASES)[number];
 
 function parseCases(text: string | undefined): Set<Case> {
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
   const cases = parseCases(values.cases);
   const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
   const cpu = cpus();
-  const r: Omit<Results, "metrics"> = {
+  const r: Omit<Results, "metrics"> & { peer?: PeerResult } = {
     date: new Date().toISOString(),
     commit: await headCommit(),
     host: { cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? "unknown", node: process.versions.node },
@@ -73,11 +74,12 @@ async function main(): Promise<number> {
   const buildCases = new Set((["cold", "noop", "etc"] as const).filter((c) => cases.has(c))) as Set<BuildCase>;
   if (buildCases.size) await attempt("builds", async () => void (r.builds = await runBuildCases(buildCases, { runs, keep: values.keep, log })));
   if (cases.has("repro")) await attempt("repro", async () => void (r.repro = await runRepro({ keep: values.keep, log })));
+  if (cases.has("peer")) await attempt("peer", async () => void (r.peer = await runPeerCase(runs, { keep: values.keep, log })));
 
-  const results: Results = { ...r, metrics: collectMetrics(r) };
+  const results: Results & { peer?: PeerResult } = { ...r, metrics: [...collectMetrics(r), ...(r.peer ? peerMetrics(r.peer) : [])] };
   const baselineFile = join(benchDir, "baseline.json");
   const baseline = existsSync(baselineFile) ? (JSON.parse(await readFile(baselineFile, "utf8")) as Baseline) : undefined;
-  const report = markdown(results, baseline);
+  const report = markdown(results, baseline) + (results.peer ? `\n${peerMarkdown(results.peer)}` : "");
   const dir = join(benchDir, "results");
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "latest.json"), JSON.stringify(results, null, 1) + "\n");
@@ -104,6 +106,17 @@ async function main(): Promise<number> {
   ];
   for (const p of problems) process.stderr.write(`bench: FAILED: ${p}\n`);
   return problems.length ? 1 : 0;
+}
+
+/** The peer case's figures in the flat list the baseline compares. */
+function peerMetrics(p: PeerResult): Results["metrics"] {
+  return [
+    { name: "peer.notos-with-compile", unit: "s", ...p.notosWithCompile },
+    { name: "peer.notos-without-compile", unit: "s", ...p.notosWithoutCompile },
+    { name: "peer.peer", unit: "s", ...p.peer },
+    { name: "peer.ratio-with-compile", unit: "ratio", ...p.ratioWithCompile },
+    { name: "peer.ratio-without-compile", unit: "ratio", ...p.ratioWithoutCompile },
+  ];
 }
 
 main().then(
