@@ -18,7 +18,7 @@ import { tarSize } from "./tar.js";
 import { dependentsOf, planSelections } from "./select.js";
 
 /** Bump when the same inputs would give a different image. */
-export const BUILDER_VERSION = "2";
+export const BUILDER_VERSION = "3";
 
 export const IMAGE_FILE = "root.squashfs";
 export const MANIFEST_FILE = "manifest.json";
@@ -118,6 +118,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       const tarBytes = tarSize(root.entries);
       const { size } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
         compression,
+        blockSize: o.rootfs.blockSize,
         epoch,
         ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
         ...(options.processors !== undefined ? { processors: options.processors } : {}),

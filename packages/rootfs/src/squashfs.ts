@@ -15,8 +15,13 @@ import { tarStream } from "./tar.js";
 
 export type Compression = "xz" | "zstd" | "gzip";
 
+/** squashfs block sizes sqfstar takes: a larger block compresses better (the xz dictionary is one block) and reads more at once. */
+export type BlockSize = "128K" | "256K" | "512K" | "1M";
+
 export interface SquashfsOptions {
   compression: Compression;
+  /** Data block size (default sqfstar's, 128K). */
+  blockSize?: BlockSize;
   /** Seconds since the epoch for every timestamp in the image (SOURCE_DATE_EPOCH, or 0). */
   epoch: number;
   /** Compressor threads; the output does not depend on it. Default: sqfstar's choice (all CPUs). */
@@ -34,6 +39,7 @@ export function sqfstarArguments(output: string, options: SquashfsOptions): stri
   const time = String(options.epoch);
   return [
     "-comp", options.compression,
+    ...(options.blockSize !== undefined ? ["-b", options.blockSize] : []),
     "-reproducible",
     "-mkfs-time", time,
     "-all-time", time,

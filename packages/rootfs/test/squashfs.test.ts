@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TreeEntry } from "@notos/core/tree";
-import { writeSquashfs } from "../src/squashfs.js";
+import { sqfstarArguments, writeSquashfs } from "../src/squashfs.js";
 import { RootfsError } from "../src/errors.js";
 import { chardev, dir, file, symlink } from "./helpers.js";
 import { describe as show, listImage } from "./unsquashfs.js";
@@ -49,6 +49,15 @@ afterAll(async () => {
 });
 
 describe("writeSquashfs", () => {
+  it("writes the configured block size into the image", async () => {
+    const image = join(work, "b.squashfs");
+    await writeSquashfs(tree, image, { compression: "xz", epoch: 0, blockSize: "1M" });
+    const { execa } = await import("execa");
+    expect((await execa("unsquashfs", ["-s", image])).stdout).toMatch(/Block size 1048576/);
+    expect((await listImage(image)).size).toBe(tree.length + 1);
+    expect(sqfstarArguments("o", { compression: "zstd", epoch: 0 })).not.toContain("-b");
+  });
+
   it("keeps owners, modes, setuid/setgid/sticky bits, devices, fifos, symlinks, long and UTF-8 names", async () => {
     const image = join(work, "a.squashfs");
     await writeSquashfs(tree, image, { compression: "xz", epoch: 0 });
