@@ -57,7 +57,8 @@ export interface NginxConfigOptions {
 
 /** Where the first boot puts the TLS key and certificate: state of the machine, not of the image. */
 export const TLS_DIR = "/var/lib/notos/tls";
-const WEB_ROOT = "/run/notos/www";
+/** Where the default page is (an /etc file, made from the configuration). */
+const WEB_ROOT = "/etc/nginx/notos-www";
 /** Days the self-signed certificate is valid (the longest a public CA may issue), and how early stage 1 replaces it. */
 const CERT_DAYS = 397;
 const RENEW_DAYS = 30;
@@ -117,7 +118,7 @@ ${headerLines(o.headers)}
 	server {
 		listen ${o.httpPort} default_server;
 		listen ${o.httpsPort} ssl default_server;
-		# The default page, written at boot (see defaultPageScript).
+		# The default page, made from system.name and system.version at build time.
 		root ${WEB_ROOT};
 		index index.html;
 	}
@@ -125,30 +126,31 @@ ${headerLines(o.headers)}
 `;
 }
 
+/** `&`, `<`, `>` and `"` as HTML entities. */
+const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
 /**
- * The default page names the system. Modules cannot read the configuration,
- * so nginx's run script writes the page from /etc/os-release, which the etc
- * layer makes from system.name and system.version (in a subshell: the
- * variables stay out of nginx's environment).
+ * The default page names the system (`system.name` and `system.version`,
+ * what /etc/os-release says too). Made at build time, as an /etc file: no
+ * process at boot, and nginx serves it as soon as it starts.
  */
-export const defaultPageScript = `# The default page: which notos system this is, from /etc/os-release.
-(
-  . /etc/os-release
-  html() { printf '%s' "$1" | sed 's/&/\\&amp;/g; s/</\\&lt;/g; s/>/\\&gt;/g'; }
-  name=$(html "\${IMAGE_ID:-notos}")
-  version=$(html "\${IMAGE_VERSION:-}")
-  mkdir -p ${WEB_ROOT}
-  cat > ${WEB_ROOT}/index.html <<EOF
-<!doctype html>
+export function defaultPage(name: string, version: string): string {
+  return `<!doctype html>
 <html>
-<head><meta charset="utf-8"><title>$name</title></head>
+<head><meta charset="utf-8"><title>${html(name)}</title></head>
 <body>
-<h1>$name</h1>
-<p>This is the notos system <strong>$name</strong> (version $version), served by nginx under runit.</p>
+<h1>${html(name)}</h1>
+<p>This is the notos system <strong>${html(name)}</strong> (version ${html(version)}), served by nginx under runit.</p>
 </body>
 </html>
-EOF
-) || exit 1`;
+`;
+}
+
+/** The page as a module of the evaluated configuration: it reads system.name and system.version. */
+const defaultPageModule = defineModule(({ config }) => ({
+  name: "nginx default page",
+  environment: { etc: { [WEB_ROOT.replace(/^\/etc\//, "") + "/index.html"]: { text: mkDefault(defaultPage(config.system.name, config.system.version)) } } },
+}));
 
 /**
  * The TLS key and certificate: a private key must never be part of the
@@ -232,15 +234,16 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
     },
     services: {
       nginx: {
-        // The page and the certificate are made right before nginx starts, so
-        // only nginx waits for them (and the rest of the boot does not).
-        run: `${defaultPageScript}\n${tlsCertificateScript}\nexec /usr/sbin/nginx -g 'daemon off;'`,
+        // The certificate is made right before nginx starts, so only nginx
+        // waits for it (and the rest of the boot does not).
+        run: `${tlsCertificateScript}\nexec /usr/sbin/nginx -g 'daemon off;'`,
         // A master killed hard leaves its workers holding the ports, and every
         // restart would fail to bind: end them before runsv starts nginx again.
         finish: "pkill -KILL -x nginx || true",
       },
     },
     imports: [
+      defaultPageModule,
       whenQemu([
         { host: 9080, guest: httpPort },
         { host: 9443, guest: httpsPort },
