@@ -15,6 +15,7 @@ import { turboDependencies } from "./turbo.js";
 import { explain } from "./why.js";
 import { diffCommand } from "./diff.js";
 import { siteCommand } from "./site.js";
+import { keygenCommand } from "./keygen.js";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -41,6 +42,7 @@ commands:
   gc                        remove store entries no recorded build (of any system sharing the store) used
   diff A B [--json]         compare two builds' dist/ directories: packages, files, sizes (their SBOMs)
   site [DIST] [--out DIR]   a static site of what the build wrote (default: dist/ → site/)
+  keygen [--dir DIR]        make the signing key pair builds sign with (default: $XDG_CONFIG_HOME/notos/keys)
 
 The configuration is --system FILE, else NOTOS_SYSTEM, else notos.config.ts in the working directory or above.
 `;
@@ -58,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
     }
+    if (command === "keygen") return await keygenCommand(rest, io);
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,

@@ -17,7 +17,7 @@ import { kernel } from "@notos/kernel";
 import { rootfs } from "@notos/rootfs";
 import { signPe } from "./authenticode.js";
 import { SignError } from "./errors.js";
-import { findSigningKey, keyDirectory, type SigningKey } from "./keys.js";
+import { findSigningKey, keyDirectory, type SigningKey } from "@notos/keys";
 import { MANIFEST_FILE, SIGNATURE_FILE, manifestText, sha256File } from "./manifest.js";
 
 /** The store key's part that names the signer: the certificate's digest, or "unsigned". */

@@ -2,7 +2,7 @@
 // adds two builders: sign-dist (dist/SHA256SUMS and its signature, which
 // runvm checks before a direct boot) and sign-uki (dist/BOOTX64.EFI, the
 // UKI signed for UEFI Secure Boot). `keygen` makes the key pair outside the
-// repository (`notos keygen`); `secureBootVarStore` writes an OVMF variable
+// repository (`notos keygen`, from @notos/keys); `secureBootVarStore` writes an OVMF variable
 // store that enforces Secure Boot with the user's certificate enrolled.
 // The Authenticode writer is ./authenticode.ts; the variable store format
 // is @notos/sign/varstore.
@@ -10,7 +10,7 @@ import { defineModule } from "@notos/core";
 import { signDist, signUki } from "./builders.js";
 
 export { signDist, signUki, SIGNED_UKI_FILE, type SignedDistArtifact, type SignedUkiArtifact } from "./builders.js";
-export { keygen, keyDirectory, findSigningKey, readCertificate, KEY_FILE, CERT_FILE, type SigningKey, type KeygenOptions } from "./keys.js";
+export { keygen, keyDirectory, findSigningKey, readCertificate, KEY_FILE, CERT_FILE, type SigningKey, type KeygenOptions } from "@notos/keys";
 export { signPe, authenticodeDigest, type AuthenticodeSigner } from "./authenticode.js";
 export { manifestText, parseManifest, manifestSignatureValid, MANIFEST_FILE, SIGNATURE_FILE, type ManifestEntry } from "./manifest.js";
 export { secureBootVarStore, secureBootQemuArgs, OVMF_SECBOOT_CODE, OVMF_VARS_TEMPLATE } from "./ovmf.js";

@@ -11,8 +11,8 @@ import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, promises as fs, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { SignError } from "./errors.js";
-import { runTool } from "./tools.js";
+import { runProgram } from "@notos/core/process";
+import { KeyError } from "./errors.js";
 
 export const KEY_FILE = "notos.key";
 export const CERT_FILE = "notos.crt";
@@ -42,7 +42,7 @@ export function readCertificate(file: string): { der: Uint8Array; fingerprint: s
   try {
     cert = new X509Certificate(readFileSync(file));
   } catch (cause) {
-    throw new SignError(`${file} is not an X.509 certificate.`, { code: "SIGN_CERT", hint: "make one with `notos keygen`", cause });
+    throw new KeyError(`${file} is not an X.509 certificate.`, { code: "SIGN_CERT", hint: "make one with `notos keygen`", cause });
   }
   const der = new Uint8Array(cert.raw);
   return { der, fingerprint: createHash("sha256").update(der).digest("hex"), subject: cert.subject };
@@ -54,7 +54,7 @@ export function findSigningKey(dir: string = keyDirectory()): SigningKey | undef
   const certificate = join(dir, CERT_FILE);
   if (!existsSync(key) && !existsSync(certificate)) return undefined;
   if (!existsSync(key) || !existsSync(certificate)) {
-    throw new SignError(`${dir} holds ${existsSync(key) ? KEY_FILE : CERT_FILE} without ${existsSync(key) ? CERT_FILE : KEY_FILE}.`, {
+    throw new KeyError(`${dir} holds ${existsSync(key) ? KEY_FILE : CERT_FILE} without ${existsSync(key) ? CERT_FILE : KEY_FILE}.`, {
       code: "SIGN_KEY_PAIR",
       hint: "restore the missing file, or move the directory away and run `notos keygen` for a new pair",
     });
@@ -77,17 +77,17 @@ export async function keygen(options: KeygenOptions = {}): Promise<SigningKey> {
   const key = join(dir, KEY_FILE);
   const certificate = join(dir, CERT_FILE);
   for (const f of [key, certificate]) {
-    if (existsSync(f)) throw new SignError(`${f} exists; keygen never overwrites a key.`, { code: "SIGN_KEY_EXISTS", hint: "use that key, or move it away first (everything signed with it will then be refused)" });
+    if (existsSync(f)) throw new KeyError(`${f} exists; keygen never overwrites a key.`, { code: "SIGN_KEY_EXISTS", hint: "use that key, or move it away first (everything signed with it will then be refused)" });
   }
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${key}.${process.pid}.tmp`;
   // The key file is created 0600 before a byte is written to it.
   await (await fs.open(tmp, "wx", 0o600)).close();
   try {
-    await runTool("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", tmp]);
+    await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", tmp]);
     await fs.chmod(tmp, 0o600);
     const subject = `/CN=${(options.commonName ?? "notos signing key").replace(/[/\\]/g, " ")}`;
-    await runTool("openssl", ["req", "-new", "-x509", "-key", tmp, "-sha256", "-days", String(options.days ?? 3650), "-subj", subject, "-out", certificate]);
+    await openssl(["req", "-new", "-x509", "-key", tmp, "-sha256", "-days", String(options.days ?? 3650), "-subj", subject, "-out", certificate]);
     await fs.rename(tmp, key);
   } catch (error) {
     await fs.rm(tmp, { force: true });
@@ -95,4 +95,10 @@ export async function keygen(options: KeygenOptions = {}): Promise<SigningKey> {
     throw error;
   }
   return findSigningKey(dir)!;
+}
+
+async function openssl(args: readonly string[]): Promise<void> {
+  const r = await runProgram("openssl", args, { env: { LC_ALL: "C" }, reject: false });
+  if (r.startError?.code === "ENOENT") throw new KeyError("openssl is not installed; keygen needs it.", { code: "KEY_TOOL", hint: "install the Debian package openssl (npm run setup does)" });
+  if (r.exitCode !== 0 || r.startError) throw new KeyError(`openssl failed: ${r.command}\n${r.stderr.toString("utf8").trim()}`, { code: "KEY_TOOL_FAILED", hint: "its message is above" });
 }
