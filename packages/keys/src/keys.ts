@@ -42,7 +42,7 @@ export function readCertificate(file: string): { der: Uint8Array; fingerprint: s
   try {
     cert = new X509Certificate(readFileSync(file));
   } catch (cause) {
-    throw new KeyError(`${file} is not an X.509 certificate.`, { code: "SIGN_CERT", hint: "make one with `notos keygen`", cause });
+    throw new KeyError(`${file} is not an X.509 certificate.`, { code: "KEY_CERT", hint: "make one with `notos keygen`", cause });
   }
   const der = new Uint8Array(cert.raw);
   return { der, fingerprint: createHash("sha256").update(der).digest("hex"), subject: cert.subject };
@@ -55,7 +55,7 @@ export function findSigningKey(dir: string = keyDirectory()): SigningKey | undef
   if (!existsSync(key) && !existsSync(certificate)) return undefined;
   if (!existsSync(key) || !existsSync(certificate)) {
     throw new KeyError(`${dir} holds ${existsSync(key) ? KEY_FILE : CERT_FILE} without ${existsSync(key) ? CERT_FILE : KEY_FILE}.`, {
-      code: "SIGN_KEY_PAIR",
+      code: "KEY_PAIR",
       hint: "restore the missing file, or move the directory away and run `notos keygen` for a new pair",
     });
   }
@@ -77,7 +77,7 @@ export async function keygen(options: KeygenOptions = {}): Promise<SigningKey> {
   const key = join(dir, KEY_FILE);
   const certificate = join(dir, CERT_FILE);
   for (const f of [key, certificate]) {
-    if (existsSync(f)) throw new KeyError(`${f} exists; keygen never overwrites a key.`, { code: "SIGN_KEY_EXISTS", hint: "use that key, or move it away first (everything signed with it will then be refused)" });
+    if (existsSync(f)) throw new KeyError(`${f} exists; keygen never overwrites a key.`, { code: "KEY_EXISTS", hint: "use that key, or move it away first (everything signed with it will then be refused)" });
   }
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${key}.${process.pid}.tmp`;
