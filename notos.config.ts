@@ -2,6 +2,7 @@
 // runit, sshd and nginx on a Debian root, booted under QEMU.
 import { defineSystem } from "@notos/core";
 import { base, nginx, openssh, qemuGuest } from "@notos/modules";
+import { sbomModule } from "@notos/sbom";
 
 export default defineSystem({
   imports: [
@@ -13,6 +14,8 @@ export default defineSystem({
       authorizedKeys: [],
     }),
     nginx(),
+    // dist/sbom.spdx.json and dist/sbom.cdx.json; /var/lib/dpkg/status in the root.
+    sbomModule,
   ],
   system: { name: "notos" },
   environment: {

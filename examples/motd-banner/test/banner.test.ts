@@ -39,7 +39,7 @@ describe("notos-motd-banner", () => {
     const built = await buildSystem({ ...system, dir, lockFile }, { reporter: createReporter({ level: "warn" }) });
     const dist = join(dir, "dist");
     const files = await assembleDist(dist, built, system.config);
-    expect([...files.keys()].sort()).toEqual(["banner.txt", "command-line", "initrd", "kernel", "root.squashfs", "runvm"]);
+    expect([...files.keys()].sort()).toEqual(["banner.txt", "command-line", "initrd", "kernel", "root.squashfs", "runvm", "sbom.cdx.json", "sbom.spdx.json"]);
     expect(readFileSync(join(dist, "banner.txt"), "utf8")).toBe("notos, with a banner from outside\n");
     const inRoot = execFileSync("unsquashfs", ["-cat", join(dist, "root.squashfs"), "etc/banner"], { encoding: "utf8" });
     expect(inRoot).toBe("notos, with a banner from outside\n");

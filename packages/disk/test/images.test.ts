@@ -43,7 +43,7 @@ function gptOf(file: string) {
 
 describe("dist/ of a system with diskModule", () => {
   it("holds disk.img, disk.qcow2 and disk.iso beside the direct-boot files", () => {
-    expect(readdirSync(sys.dist).sort()).toEqual(["command-line", "disk.img", "disk.iso", "disk.qcow2", "initrd", "kernel", "root.squashfs", "runvm"]);
+    expect(readdirSync(sys.dist).sort()).toEqual(["command-line", "disk.img", "disk.iso", "disk.qcow2", "initrd", "kernel", "root.squashfs", "runvm", "sbom.cdx.json", "sbom.spdx.json"]);
   });
 
   it("disk.img: a GPT with the ESP (BIOS-bootable) and the root partition holding root.squashfs, backup header at the end", () => {
