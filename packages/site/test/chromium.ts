@@ -67,11 +67,16 @@ export class Chromium {
   }
 
   async close(): Promise<void> {
+    const exited = new Promise((r) => (this.child.exitCode !== null ? r(null) : this.child.once("exit", r)));
     try {
       await Promise.race([this.send("Browser.close"), new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     } finally {
-      this.child.kill("SIGKILL");
-      rmSync(this.profile, { recursive: true, force: true });
+      if (this.child.exitCode === null) {
+        this.child.kill("SIGKILL");
+        await exited;
+      }
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 5 });
     }
   }
 }

@@ -2,7 +2,7 @@
 // (a screenshot that is not one colour), logs no error, and every link on it
 // resolves to a file of the site (and an anchor on it, where it names one).
 // The numbers it shows are the build's: checked against dist/ and the SBOM.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleDist, buildSystem, runCli } from "@notos/cli";
 import { createReporter, loadSystem, type LoadedSystem } from "@notos/core";
 import { buildSite } from "../src/index.js";
+import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 import { Chromium, visit, type PageVisit } from "./chromium.js";
 import { pngColours } from "./png.js";
 
@@ -114,5 +115,20 @@ describe("what the pages say", () => {
     const code = await runCli(["site", dist, "--out", join(dir, "site-cli"), "--system", systemFile], { stdout: (t) => void (out += t), stderr: (t) => void (out += t) });
     expect(code, out).toBe(0);
     expect(readFileSync(join(dir, "site-cli", "index.html"), "utf8")).toBe(html("index.html"));
+  });
+});
+
+describe("README: from code", () => {
+  it("makes the site of a dist/ from a system file", async () => {
+    // A directory inside the repository, so the system file's imports resolve as they would in a project.
+    const here = join(repo, "packages", "site", "test-results", `readme-${process.pid}`);
+    mkdirSync(here, { recursive: true });
+    writeFileSync(join(here, "notos.config.ts"), 'export { default } from "../../test/fixtures/systems/default/notos.config.ts";\n');
+    symlinkSync(dist, join(here, "dist"));
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const { files } = await runExampleIn(here, exampleUnder(readme, "## From code"));
+    expect(files).toEqual(expect.arrayContaining(["index.html", "root.squashfs.html", "options.html", "boot.html", "sbom.cdx.json"]));
+    expect(readFileSync(join(here, "site", "root.squashfs.html"), "utf8")).toBe(readFileSync(join(site, "root.squashfs.html"), "utf8"));
+    rmSync(here, { recursive: true, force: true });
   });
 });
