@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
 import { debianModule } from "@notos/debian";
 import { kernelModule, kernelOptions } from "@notos/kernel";
-import { commandLine, initrd, initrdModule, initrdOptions } from "../src/index.js";
+import { commandLine, initrd, initrdBase, initrdModule, initrdOptions } from "../src/index.js";
 
 const OWNED = [
   "boot.kernelParams",
@@ -25,7 +25,7 @@ describe("initrdModule", () => {
     expect(Object.keys(initrdModule.options ?? {})).toEqual(OWNED);
     expect(initrdModule.options).toBe(initrdOptions);
     expect(initrdModule.imports).toEqual([kernelModule, debianModule]);
-    expect(initrdModule.builders).toEqual([initrd, commandLine]);
+    expect(initrdModule.builders).toEqual([initrd, initrdBase, commandLine]);
     const declared = new Map(evalSystem({ imports: [initrdModule] }).declarations.map((d) => [d.path, d.schema]));
     for (const path of OWNED) expect(declared.get(path), path).toBe(initrdOptions[path as keyof typeof initrdOptions]);
     expect(declared.get("boot.initrd.kernelModules")).toBe(kernelOptions["boot.initrd.kernelModules"]);

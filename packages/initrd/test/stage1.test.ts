@@ -45,6 +45,17 @@ describe("generateStage1", () => {
     expect(script.trimEnd().endsWith('exec switch_root /mnt "$init"')).toBe(true);
   });
 
+  it("puts the initrd's root layers, when it has them, above the root image in the overlay", async () => {
+    const script = generateStage1(config(base), kernel);
+    await syntaxOk(script);
+    const copy = script.indexOf("cp -a /root-layers/. /layers/");
+    expect(script).toContain("if [ -d /root-layers ]; then");
+    expect(script).toContain("mount -t tmpfs -o mode=0755 layers /layers");
+    expect(script).toContain("  lower=/layers:/lower");
+    expect(copy).toBeGreaterThan(script.indexOf("/lower ||"));
+    expect(copy).toBeLessThan(script.indexOf("mount -t overlay"));
+  });
+
   it("holds no persistent-overlay or late-module code unless configured", () => {
     const script = generateStage1(config({ boot: { initrd: { kernelModules: ["squashfs"] } } }), kernel);
     expect(script).not.toContain("overlay_device");
@@ -58,7 +69,9 @@ describe("generateStage1", () => {
     expect(script).toContain("overlay_device=/dev/vdb");
     expect(script).toContain('while [ ! -b "$overlay_device" ]');
     expect(script).toContain('mount -t ext4 "$overlay_device" /upper');
-    expect(script).not.toContain("mount -t tmpfs");
+    // No tmpfs for the upper layer (the one on /layers holds the initrd's root layers, when it has them).
+    expect(script).not.toMatch(/mount -t tmpfs .*\/upper/);
+    expect(script).toContain('mount -t overlay overlay -o "lowerdir=$lower,upperdir=/upper/upper,workdir=/upper/work" /mnt');
   });
 
   it("follows the configuration: root device, wait, file system, stage-2 init, shell default", () => {
