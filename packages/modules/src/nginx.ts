@@ -239,7 +239,10 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
         run: `${tlsCertificateScript}\nexec /usr/sbin/nginx -g 'daemon off;'`,
         // A master killed hard leaves its workers holding the ports, and every
         // restart would fail to bind: end them before runsv starts nginx again.
-        finish: "pkill -KILL -x nginx || true",
+        // runsv passes the exit code ($1, -1 when a signal ended it): a master
+        // that exited by itself (runsv's TERM at shutdown) ended its workers,
+        // and a shutdown need not wait for pkill.
+        finish: '[ "$1" = 0 ] || pkill -KILL -x nginx || true',
       },
     },
     imports: [
