@@ -30,6 +30,7 @@ const NOT_RUN: Record<string, string> = {
   qemu: "its examples boot a VM; the package's own tests boot them",
   testing: "its example boots two VMs; the package's own tests run it",
   disk: "its example (a GPT of your own) is run as written by the package's own test/readme.test.ts",
+  site: "its example makes the site of a built dist/; the package's own test/site.test.ts runs it as written",
   "create-notos": "its example is `npm create notos`, which asks the registry; tests/create runs the same command from the tarball",
 };
 
