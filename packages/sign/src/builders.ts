@@ -20,10 +20,14 @@ import { SignError } from "./errors.js";
 import { findSigningKey, keyDirectory, type SigningKey } from "@notos/keys";
 import { MANIFEST_FILE, SIGNATURE_FILE, manifestText, sha256File } from "./manifest.js";
 
-/** The store key's part that names the signer: the certificate's digest, or "unsigned". */
+/**
+ * The store key's part that names the signer: the certificate's digest, or
+ * "unsigned" and where no key was found (so a key put there later, or
+ * another directory, builds again and says so).
+ */
 function signerFingerprint(): Record<string, string> {
   const key = findSigningKey();
-  return { certificate: key ? key.fingerprint : "unsigned" };
+  return key ? { certificate: key.fingerprint } : { certificate: "unsigned", keys: keyDirectory() };
 }
 
 /** The private key of `key`, checked against its certificate. */

@@ -1,0 +1,257 @@
+// A signed build tried the way an attacker would: one build of the disk
+// system with signModule and key A (keys of the test's own, made by
+// keygen), then
+// - what dist/ holds, checked with the tools a user has (openssl, sbverify);
+// - the private key's bytes, searched for in dist/ and every store entry
+//   the build used (turbo's dist task caches dist/ and copies of them);
+// - the store key: key B or no key gives another entry, never A's;
+// - runvm before QEMU starts (a stand-in QEMU records whether it ran): one
+//   flipped byte in the kernel, initrd, command-line or root.squashfs, a
+//   wrong key, a missing signature — each refused; a good dist/ boots the
+//   real kernel under real QEMU (until it prints its banner);
+// - UEFI Secure Boot under OVMF (the SMM build, enforcing, A's certificate
+//   as PK, KEK and db): in one boot, the firmware tries the unsigned UKI,
+//   the UKI signed with B, and A-signed UKIs with one byte flipped in
+//   .linux, .initrd and .cmdline — each "Access Denied" — and then boots
+//   the good one, whose kernel runs its initrd's stage 1.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Artifact } from "@notos/core";
+import { readPe } from "@notos/disk/pe";
+import { keygen, type SigningKey } from "@notos/keys";
+import { MANIFEST_FILE, SIGNATURE_FILE, authenticodeDigest, manifestSignatureValid, parseManifest, secureBootQemuArgs, secureBootVarStore, signPe } from "../src/index.js";
+import { buildSigned, type SignedBuild } from "./system.js";
+
+let A: SigningKey;
+let B: SigningKey;
+let build: SignedBuild;
+let work: string;
+const uki = () => (build.built.artifacts.get("disk-uki") as Artifact & { efi: string }).efi;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "notos-sign-test-"));
+  A = await keygen({ dir: join(work, "a"), commonName: "owner A" });
+  B = await keygen({ dir: join(work, "b"), commonName: "owner B" });
+  build = await buildSigned(join(work, "a"));
+}, 1_200_000);
+
+describe("a build with key A", () => {
+  it("writes SHA256SUMS over the direct-boot files, its signature, and the signed UKI", () => {
+    expect(readdirSync(build.dist).sort()).toEqual(["BOOTX64.EFI", "SHA256SUMS", "SHA256SUMS.sig", "command-line", "initrd", "kernel", "root.squashfs", "runvm"]);
+    const entries = parseManifest(readFileSync(join(build.dist, MANIFEST_FILE), "utf8"));
+    expect(entries.map((e) => e.name)).toEqual(["command-line", "initrd", "kernel", "root.squashfs"]);
+    for (const e of entries) expect(createHash("sha256").update(readFileSync(join(build.dist, e.name))).digest("hex")).toBe(e.sha256);
+    expect(manifestSignatureValid(readFileSync(join(build.dist, MANIFEST_FILE)), readFileSync(join(build.dist, SIGNATURE_FILE)), readFileSync(A.certificate))).toBe(true);
+    expect(manifestSignatureValid(readFileSync(join(build.dist, MANIFEST_FILE)), readFileSync(join(build.dist, SIGNATURE_FILE)), readFileSync(B.certificate))).toBe(false);
+    expect(build.events.filter((e) => e.type === "log" && /unsigned/.test(String((e as { message?: string }).message)))).toEqual([]);
+  });
+
+  it("signs the UKI so that sbverify accepts A's certificate and not B's, deterministically", async () => {
+    const efi = join(build.dist, "BOOTX64.EFI");
+    expect((await execa("sbverify", ["--cert", A.certificate, efi], { reject: false })).exitCode).toBe(0);
+    const wrong = await execa("sbverify", ["--cert", B.certificate, efi], { reject: false });
+    expect(wrong.exitCode).not.toBe(0);
+    // The same image and key give the same bytes (RSA PKCS#1 v1.5, no signing time).
+    const again = signPe(readFileSync(uki()), { key: createPrivateKey(readFileSync(A.key)), certificate: A.der });
+    expect(again.equals(readFileSync(efi))).toBe(true);
+    expect(authenticodeDigest(readFileSync(efi)).equals(authenticodeDigest(Buffer.concat([readFileSync(uki()), Buffer.alloc((8 - (statSync(uki()).size % 8)) % 8)])))).toBe(true);
+  });
+
+  it("leaves the private key's bytes nowhere in dist/ or the store entries it used", () => {
+    const der = createPrivateKey(readFileSync(A.key)).export({ type: "pkcs8", format: "der" });
+    const pemBody = readFileSync(A.key, "utf8").split("\n").filter((l) => l && !l.startsWith("-----"));
+    const needles = [der.subarray(0, 64), der.subarray(der.length - 64), Buffer.from(pemBody[1]!), Buffer.from(pemBody[pemBody.length - 2]!)];
+    const files: string[] = [];
+    const walk = (p: string) => {
+      for (const e of readdirSync(p, { withFileTypes: true })) {
+        const f = join(p, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (e.isFile()) files.push(f);
+      }
+    };
+    walk(build.dist);
+    for (const entry of build.built.entries) walk(entry);
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      for (const n of needles) expect(bytes.includes(n), `${f} holds bytes of the private key`).toBe(false);
+    }
+  });
+
+  it("keys its signed entries by the certificate: key B and no key get entries of their own", async () => {
+    const path = (b: SignedBuild, name: string) => b.built.artifacts.get(name)!.path;
+    const withB = await buildSigned(join(work, "b"));
+    expect(path(withB, "sign-dist")).not.toBe(path(build, "sign-dist"));
+    expect(path(withB, "sign-uki")).not.toBe(path(build, "sign-uki"));
+    expect(path(withB, "disk-uki")).toBe(path(build, "disk-uki"));
+    expect(manifestSignatureValid(readFileSync(join(withB.dist, MANIFEST_FILE)), readFileSync(join(withB.dist, SIGNATURE_FILE)), readFileSync(B.certificate))).toBe(true);
+    const unsigned = await buildSigned(join(work, "none"));
+    expect(path(unsigned, "sign-dist")).not.toBe(path(build, "sign-dist"));
+    expect(readdirSync(unsigned.dist)).not.toContain(SIGNATURE_FILE);
+    expect(readdirSync(unsigned.dist)).not.toContain("BOOTX64.EFI");
+    const said = unsigned.events.filter((e) => e.type === "log" && /unsigned: no signing key/.test(String((e as { message?: string }).message)));
+    expect(said).toHaveLength(1);
+  }, 600_000);
+});
+
+describe("runvm checks dist/ before QEMU starts", () => {
+  let dist: string;
+  let marker: string;
+  let standIn: string;
+
+  beforeAll(() => {
+    dist = join(work, "dist-copy");
+    cpSync(build.dist, dist, { recursive: true });
+    marker = join(work, "qemu-ran");
+    standIn = join(work, "qemu-stand-in");
+    writeFileSync(standIn, `#!/bin/sh\necho ran > ${JSON.stringify(marker)}\n`);
+    chmodSync(standIn, 0o755);
+  });
+
+  const runvm = async (args: string[], env: Record<string, string> = {}) => {
+    rmSync(marker, { force: true });
+    const r = await execa(join(dist, "runvm"), args, { reject: false, env: { NOTOS_QEMU: standIn, NOTOS_ACCEL: "tcg", NOTOS_SIGNING_KEYS: join(work, "none"), ...env } });
+    return { ...r, ran: existsSync(marker) };
+  };
+
+  it("runs QEMU for the dist/ A signed, with A's certificate", async () => {
+    const r = await runvm([], { NOTOS_TRUST: A.certificate });
+    expect(r.stderr).toContain(`dist/ verified: SHA256SUMS signed by ${A.certificate}`);
+    expect(r.ran).toBe(true);
+    // By default the certificate is the user's own (NOTOS_SIGNING_KEYS, else the config directory).
+    expect((await runvm([], { NOTOS_SIGNING_KEYS: join(work, "a") })).ran).toBe(true);
+  });
+
+  for (const file of ["kernel", "initrd", "command-line", "root.squashfs"]) {
+    it(`refuses one flipped byte in ${file}`, async () => {
+      const f = join(dist, file);
+      const original = readFileSync(f);
+      const flipped = Buffer.from(original);
+      const at = Math.floor(flipped.length / 2);
+      flipped[at] = flipped[at]! ^ 0x01;
+      writeFileSync(f, flipped);
+      try {
+        const r = await runvm([], { NOTOS_TRUST: A.certificate });
+        expect(r.ran).toBe(false);
+        expect(r.exitCode).toBe(1);
+        expect(r.stderr).toContain(`${file} differs from the signed SHA256SUMS`);
+      } finally {
+        writeFileSync(f, original);
+      }
+    });
+  }
+
+  it("refuses a signature by another key, an unsigned dist/, and a signed one it has no certificate for; --insecure boots it anyway", async () => {
+    const wrong = await runvm(["--trust", B.certificate]);
+    expect(wrong.ran).toBe(false);
+    expect(wrong.stderr).toMatch(/bad signature: .*SHA256SUMS.sig is not a signature of SHA256SUMS by the key of .*b\/notos\.crt/);
+    const noTrust = await runvm([]);
+    expect(noTrust.ran).toBe(false);
+    expect(noTrust.stderr).toMatch(/is signed, but there is no certificate to check it with/);
+    const sig = readFileSync(join(dist, SIGNATURE_FILE));
+    rmSync(join(dist, SIGNATURE_FILE));
+    try {
+      const unsigned = await runvm([], { NOTOS_TRUST: A.certificate });
+      expect(unsigned.ran).toBe(false);
+      expect(unsigned.stderr).toMatch(/is not signed \(SHA256SUMS has no SHA256SUMS.sig\).*npx notos keygen.*--insecure/);
+      const insecure = await runvm(["--insecure"], { NOTOS_TRUST: A.certificate });
+      expect(insecure.ran).toBe(true);
+      expect(insecure.stderr).toContain("--insecure: booting without checking signatures");
+    } finally {
+      writeFileSync(join(dist, SIGNATURE_FILE), sig);
+    }
+  });
+
+  it("boots the real kernel of a verified dist/", async () => {
+    const child = spawn(join(dist, "runvm"), [], { env: { ...process.env, NOTOS_ACCEL: "tcg", NOTOS_TRUST: A.certificate, NOTOS_SIGNING_KEYS: join(work, "none") }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    try {
+      // The kernel is quiet: stage 1 (from the verified initrd) is its first word.
+      const text = await waitForText(child, /notos stage 1: started/, 120_000);
+      expect(text).toMatch(/dist\/ verified/);
+    } finally {
+      killGroup(child);
+    }
+  }, 150_000);
+});
+
+describe("UEFI Secure Boot with A's keys enrolled", () => {
+  it("refuses the unsigned UKI, B's, and A's with a byte flipped in .linux, .initrd or .cmdline; boots A's", async () => {
+    const good = readFileSync(join(build.dist, "BOOTX64.EFI"));
+    const flip = (section: string) => {
+      const s = readPe(good).sections.find((x) => x.name === section)!;
+      const copy = Buffer.from(good);
+      const at = s.rawOffset + Math.floor(Math.min(s.rawSize, s.virtualSize) / 2);
+      copy[at] = copy[at]! ^ 0x01;
+      return copy;
+    };
+    const candidates: [string, Uint8Array][] = [
+      ["unsigned", readFileSync(uki())],
+      ["signed by B", signPe(readFileSync(uki()), { key: createPrivateKey(readFileSync(B.key)), certificate: B.der })],
+      [".linux flipped", flip(".linux")],
+      [".initrd flipped", flip(".initrd")],
+      [".cmdline flipped", flip(".cmdline")],
+      ["good", good],
+    ];
+    const vars = join(work, "OVMF_VARS.fd");
+    writeFileSync(vars, secureBootVarStore(A.der));
+    const drives = candidates.flatMap(([name, efi], i) => {
+      const esp = join(work, `esp-${i}`, "EFI", "BOOT");
+      mkdirSync(esp, { recursive: true });
+      writeFileSync(join(esp, "BOOTX64.EFI"), efi);
+      void name;
+      return ["-drive", `if=none,id=d${i},format=raw,readonly=on,file=fat:${join(work, `esp-${i}`)}`, "-device", `virtio-blk-pci,drive=d${i},addr=0x${(0x10 + i).toString(16)},bootindex=${i + 1}`];
+    });
+    const child = spawn("qemu-system-x86_64", [...secureBootQemuArgs({ vars }), "-accel", "tcg", "-m", "1024", "-nic", "none", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...drives], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let text: string;
+    try {
+      text = await waitForText(child, /notos stage 1: started/, 240_000);
+    } finally {
+      killGroup(child);
+    }
+    // The firmware started the good UKI, and its kernel ran its initrd's stage 1.
+    expect(text).toMatch(new RegExp(`starting Boot\\d+ .*Pci\\(0x${(0x10 + candidates.length - 1).toString(16)},0x0\\)`, "i"));
+    // Every bad candidate was denied, by its PCI slot; the good one was not.
+    for (let i = 0; i < candidates.length - 1; i++) {
+      expect(text, candidates[i]![0]).toMatch(new RegExp(`failed to load Boot\\d+ .*Pci\\(0x${(0x10 + i).toString(16).toUpperCase()},0x0\\).*: Access Denied`, "i"));
+    }
+    expect(text).not.toMatch(new RegExp(`Pci\\(0x${(0x10 + candidates.length - 1).toString(16)},0x0\\).*Access Denied`, "i"));
+  }, 300_000);
+});
+
+/** Resolve with everything the child printed once `pattern` shows up; reject on exit or timeout. */
+function waitForText(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; the console:\n${text.slice(-3000)}`)), timeoutMs);
+    const on = (chunk: Buffer) => {
+      text += chunk.toString("latin1");
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    };
+    child.stdout!.on("data", on);
+    child.stderr!.on("data", on);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (!pattern.test(text)) reject(new Error(`exited (${code}) before ${pattern}; the console:\n${text.slice(-3000)}`));
+    });
+  });
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+}
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
