@@ -25,6 +25,8 @@ import type { Artifact } from "@notos/core";
 import { readPe } from "@notos/disk/pe";
 import { keygen, type SigningKey } from "@notos/keys";
 import { MANIFEST_FILE, SIGNATURE_FILE, authenticodeDigest, manifestSignatureValid, parseManifest, secureBootQemuArgs, secureBootVarStore, signPe } from "../src/index.js";
+import { GUIDS, liveVariables, readSignatureLists, readVarStore } from "../src/public/varstore.js";
+import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 import { buildSigned, type SignedBuild } from "./system.js";
 
 let A: SigningKey;
@@ -221,6 +223,23 @@ describe("UEFI Secure Boot with A's keys enrolled", () => {
     }
     expect(text).not.toMatch(new RegExp(`Pci\\(0x${(0x10 + candidates.length - 1).toString(16)},0x0\\).*Access Denied`, "i"));
   }, 300_000);
+});
+
+describe("the README", () => {
+  it("signs an EFI program and writes a variable store with the reader's key, as written", async () => {
+    const dir = join(work, "readme");
+    mkdirSync(dir);
+    copyFileSync(A.key, join(dir, "notos.key"));
+    copyFileSync(A.certificate, join(dir, "notos.crt"));
+    copyFileSync(uki(), join(dir, "unsigned.efi"));
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const out = await runExampleIn(dir, exampleUnder(readme, "## Secure Boot under QEMU, with your key"));
+    expect((await execa("sbverify", ["--cert", A.certificate, join(dir, "signed.efi")], { reject: false })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, "signed.efi")).equals(readFileSync(join(build.dist, "BOOTX64.EFI")))).toBe(true);
+    const pk = liveVariables(readVarStore(readFileSync(join(dir, "OVMF_VARS.fd")))).get(`${GUIDS.global}:PK`)!;
+    expect(Buffer.from(readSignatureLists(pk.data)[0]!.data).equals(Buffer.from(A.der))).toBe(true);
+    expect(out.qemuArgs).toContain("q35,smm=on");
+  });
 });
 
 /** Resolve with everything the child printed once `pattern` shows up; reject on exit or timeout. */
