@@ -249,6 +249,19 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     `init=${q(init)}`,
     // A symlink may point into the new root (absolute target): test it from there, not from the initrd.
     '[ -e "/mnt$init" ] || [ -L "/mnt$init" ] || fail "the root has no stage-2 init $init"',
+    // Busybox, already in memory, costs less than the root's own mount and ln,
+    // each a program to read from the image; the stage-2 init leaves alone
+    // what is mounted, and does it itself after another initrd.
+    "# The rest of the API file systems every init expects: devpts and /dev/shm",
+    "# (they move with /dev), a tmpfs on /run, and the links udev would make.",
+    "mkdir -p /dev/pts /dev/shm /mnt/run",
+    'mount -t devpts -o mode=0620,gid=5,ptmxmode=0666,nosuid,noexec devpts /dev/pts || fail "mounting /dev/pts (devpts)"',
+    'mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "mounting /dev/shm (tmpfs)"',
+    'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /mnt/run || fail "mounting a tmpfs on /run"',
+    "ln -s /proc/self/fd /dev/fd",
+    "ln -s /proc/self/fd/0 /dev/stdin",
+    "ln -s /proc/self/fd/1 /dev/stdout",
+    "ln -s /proc/self/fd/2 /dev/stderr",
     "mkdir -p /mnt/dev /mnt/proc /mnt/sys",
     'mount --move /dev /mnt/dev || fail "moving /dev into the new root"',
     'mount --move /sys /mnt/sys || fail "moving /sys into the new root"',

@@ -54,7 +54,7 @@ describe("boot under QEMU", () => {
     const modules = /NOTOS-TEST-STAGE-2 modules: (.*)/.exec(log)![1]!.trim().split(" ");
     expect(modules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_pci", "squashfs", "overlay", "virtio_rng", "loop"]));
     const mounts = /NOTOS-TEST-STAGE-2 mounts: (.*)/.exec(log)![1]!.split(",");
-    expect(mounts).toEqual(expect.arrayContaining(["/ overlay", "/proc proc", "/sys sysfs", "/dev devtmpfs"]));
+    expect(mounts).toEqual(expect.arrayContaining(["/ overlay", "/proc proc", "/sys sysfs", "/dev devtmpfs", "/dev/pts devpts", "/dev/shm tmpfs", "/run tmpfs"]));
     expect(log).not.toContain("FAILED");
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(0);
