@@ -9,7 +9,10 @@
 // mmdebstrap's manual shows), so the figures compare building, not the
 // network. notos's cold build is given with and without compiling the
 // TypeScript packages (a user of the published packages never compiles
-// them), and per builder, from what the dist task says of each.
+// them): `turbo run dist` from an empty turbo cache and store, then
+// `turbo run dist --only` (the dist task alone, the packages compiled)
+// from another empty store; and per builder, from what the dist task says
+// of each.
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -22,10 +25,11 @@ import { benchSystem, importRepoSystem } from "../system.js";
 import { parseDistLog } from "../turbo.js";
 
 export interface PeerRun {
-  /** notos: `turbo run build` (compiling the packages), then `turbo run dist` with a fresh store. */
-  compile: number;
-  dist: number;
-  /** Seconds each builder said it took in the dist task ("rootfs: built in 12.3s"). */
+  /** notos: `turbo run dist` with an empty turbo cache and an empty store: it compiles the packages dist needs, then builds. */
+  withCompile: number;
+  /** notos: `turbo run dist --only` with another empty store: the packages compiled already, as a user of the published ones has them. */
+  withoutCompile: number;
+  /** Seconds each builder said it took in the second dist ("rootfs: built in 12.3s"). */
   builders: Record<string, number>;
   /** The peer: mmdebstrap, then mksquashfs. */
   mmdebstrap: number;
@@ -107,8 +111,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   return [(performance.now() - started) / 1000, value];
 }
 
-async function turbo(clone: string, task: string, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await execa(join(clone, "node_modules", ".bin", "turbo"), ["run", task, "--ui=stream", "--no-daemon", `--cache-dir=${cacheDir}`], {
+async function turboDist(clone: string, cacheDir: string, env: NodeJS.ProcessEnv, only: boolean): Promise<string> {
+  const args = ["run", "dist", ...(only ? ["--only"] : []), "--ui=stream", "--no-daemon", `--cache-dir=${cacheDir}`];
+  const r = await execa(join(clone, "node_modules", ".bin", "turbo"), args, {
     cwd: clone,
     env,
     extendEnv: false,
@@ -117,7 +122,7 @@ async function turbo(clone: string, task: string, cacheDir: string, env: NodeJS.
     stdin: "ignore",
   });
   const log = String(r.all ?? "");
-  if (r.exitCode !== 0) throw new Error(`turbo run ${task} failed in ${clone} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
+  if (r.exitCode !== 0) throw new Error(`turbo ${args.join(" ")} failed in ${clone} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
   return log;
 }
 
@@ -155,17 +160,21 @@ export async function runPeerCase(runs: number, options: { keep?: boolean; log: 
 
     const all: PeerRun[] = [];
     for (let i = 1; i <= runs; i++) {
+      // A fresh turbo cache, so the packages compile; the clone's compiled dist/ directories stay for the second build.
       const cacheDir = join(work, `turbo-${i}`);
-      const env = cleanBuildEnv({ NOTOS_STORE: join(work, `store-${i}`), TMPDIR: tmp });
-      const [compile] = await timed(() => turbo(clone, "build", cacheDir, env));
-      const [dist, distLog] = await timed(() => turbo(clone, "dist", cacheDir, env));
+      const env = (store: string) => cleanBuildEnv({ NOTOS_STORE: join(work, store), TMPDIR: tmp });
+      const [withCompile] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}a`), false));
+      const [withoutCompile, distLog] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}b`), true));
       const peer = await peerOnce(i);
-      const run: PeerRun = { compile, dist, builders: builderSeconds(distLog), ...peer };
+      const run: PeerRun = { withCompile, withoutCompile, builders: builderSeconds(distLog), ...peer };
       all.push(run);
-      const notos = compile + dist;
       const total = peer.mmdebstrap + peer.mksquashfs;
-      log(`peer ${i}/${runs}: notos ${notos.toFixed(1)} s (compile ${compile.toFixed(1)} s + dist ${dist.toFixed(1)} s), peer ${total.toFixed(1)} s (mmdebstrap ${peer.mmdebstrap.toFixed(1)} s + mksquashfs ${peer.mksquashfs.toFixed(1)} s): ${(notos / total).toFixed(2)}×, ${(dist / total).toFixed(2)}× without compiling`);
-      if (!options.keep) await rm(join(work, `store-${i}`), { recursive: true, force: true });
+      log(
+        `peer ${i}/${runs}: notos ${withCompile.toFixed(1)} s compiling, ${withoutCompile.toFixed(1)} s compiled; ` +
+          `peer ${total.toFixed(1)} s (mmdebstrap ${peer.mmdebstrap.toFixed(1)} s + mksquashfs ${peer.mksquashfs.toFixed(1)} s): ` +
+          `${(withCompile / total).toFixed(2)}×, ${(withoutCompile / total).toFixed(2)}× without compiling`,
+      );
+      if (!options.keep) for (const store of [`store-${i}a`, `store-${i}b`, `turbo-${i}`]) await rm(join(work, store), { recursive: true, force: true });
     }
     return summarizePeer(all, packages);
   } finally {
@@ -179,11 +188,11 @@ export function summarizePeer(runs: PeerRun[], packages: string[]): PeerResult {
   return {
     runs,
     packages,
-    notosWithCompile: summarize(runs.map((r) => r.compile + r.dist)),
-    notosWithoutCompile: summarize(runs.map((r) => r.dist)),
+    notosWithCompile: summarize(runs.map((r) => r.withCompile)),
+    notosWithoutCompile: summarize(runs.map((r) => r.withoutCompile)),
     peer: summarize(runs.map(peer)),
-    ratioWithCompile: summarize(runs.map((r) => (r.compile + r.dist) / peer(r))),
-    ratioWithoutCompile: summarize(runs.map((r) => r.dist / peer(r))),
+    ratioWithCompile: summarize(runs.map((r) => r.withCompile / peer(r))),
+    ratioWithoutCompile: summarize(runs.map((r) => r.withoutCompile / peer(r))),
     builders: Object.fromEntries(names.map((n) => [n, summarize(runs.map((r) => r.builders[n] ?? 0))])),
     peerBytes: runs[runs.length - 1]?.peerBytes ?? 0,
   };
@@ -201,8 +210,8 @@ export function peerMarkdown(p: PeerResult): string {
     "",
     "| build | time | × peer |",
     "| --- | ---: | ---: |",
-    `| notos, compiling the TypeScript packages (\`turbo run build\` + \`dist\`) | ${range(p.notosWithCompile)} | ${ratio(p.ratioWithCompile)} |`,
-    `| notos, packages already compiled (\`turbo run dist\`, empty store) | ${range(p.notosWithoutCompile)} | ${ratio(p.ratioWithoutCompile)} |`,
+    `| notos, compiling the TypeScript packages (\`turbo run dist\`, empty turbo cache and store) | ${range(p.notosWithCompile)} | ${ratio(p.ratioWithCompile)} |`,
+    `| notos, packages already compiled (\`turbo run dist --only\`, empty store) | ${range(p.notosWithoutCompile)} | ${ratio(p.ratioWithoutCompile)} |`,
     `| peer: mmdebstrap + mksquashfs | ${range(p.peer)} | 1 |`,
     "",
     "Where notos's cold dist spends its time (each builder's own time, as the dist task printed it; builders without a common input run at once, so these add up to more than the wall time):",
