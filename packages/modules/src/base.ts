@@ -50,6 +50,8 @@ export const basePackageFiles = {
   "libpam-modules": mkDefault({
     drop: ["/usr/lib/*/security/pam_userdb.so"],
     reason: "no PAM configuration of the system names pam_userdb (passwords in a Berkeley DB file), the one module that needs libdb5.3",
+    // What depends on libpam-modules here loads modules by name from the PAM configuration.
+    for: ["libpam-runtime", "openssh-server", "passwd"],
   }),
   dpkg: mkDefault({
     keep: [],

@@ -15,6 +15,7 @@ import { rootManifest, sizeReport } from "./manifest.js";
 import { rootfsOptions } from "./options.js";
 import { writeSquashfs, type Compression } from "./squashfs.js";
 import { tarSize } from "./tar.js";
+import { pathFilter } from "./glob.js";
 import { dependentsOf, planSelections } from "./select.js";
 
 /** Bump when the same inputs would give a different image. */
@@ -93,6 +94,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         include: o.rootfs.include,
       });
       const leftOut = new Map<string, { files: number; bytes: number }>();
+      const filtered = pathFilter(o.rootfs);
       const sources: PackageEntries[] = packages.map((p) => {
         const select = plan.applied.get(p.name);
         if (!select) return { name: p.name, entries: readDebData(p.file) };
@@ -100,7 +102,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         leftOut.set(p.name, counted);
         async function* entries() {
           for await (const e of readDebData(p.file)) {
-            if (e.type !== "dir" && !select!(mergedUsrPath(e.path))) {
+            // Counted when the selection, not the general filters (docs, locales), leaves it out.
+            if (e.type !== "dir" && !select!(mergedUsrPath(e.path)) && filtered(mergedUsrPath(e.path))) {
               counted.files++;
               counted.bytes += e.type === "file" ? e.content.byteLength : 0;
             }
