@@ -13,7 +13,7 @@
 //   as PK, KEK and db): in one boot, the firmware tries the unsigned UKI,
 //   the UKI signed with B, and A-signed UKIs with one byte flipped in
 //   .linux, .initrd and .cmdline — each "Access Denied" — and then boots
-//   the good one, whose kernel runs its initrd's stage 1.
+//   the good one, whose kernel sees Secure Boot enabled and runs stage 1.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
@@ -197,7 +197,10 @@ describe("UEFI Secure Boot with A's keys enrolled", () => {
       [".linux flipped", flip(".linux")],
       [".initrd flipped", flip(".initrd")],
       [".cmdline flipped", flip(".cmdline")],
-      ["good", good],
+      // The build's UKI with the command line's "quiet" blanked out (same length) and signed with A as
+      // the build signs, so the kernel says what it sees; it is the build's BOOTX64.EFI otherwise (the
+      // deterministic-signing test above shows the build's file is exactly signPe(disk-uki's, A)).
+      ["good, verbose", signPe(verbose(readFileSync(uki())), { key: createPrivateKey(readFileSync(A.key)), certificate: A.der })],
     ];
     const vars = join(work, "OVMF_VARS.fd");
     writeFileSync(vars, secureBootVarStore(A.der));
@@ -211,11 +214,14 @@ describe("UEFI Secure Boot with A's keys enrolled", () => {
     const child = spawn("qemu-system-x86_64", [...secureBootQemuArgs({ vars }), "-accel", "tcg", "-m", "1024", "-nic", "none", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...drives], { stdio: ["ignore", "pipe", "pipe"], detached: true });
     let text: string;
     try {
-      text = await waitForText(child, /notos stage 1: started/, 240_000);
+      text = await waitForText(child, /notos stage 1: started|Kernel panic/, 240_000);
     } finally {
       killGroup(child);
     }
-    // The firmware started the good UKI, and its kernel ran its initrd's stage 1.
+    // The firmware started the good UKI; its kernel saw Secure Boot on and ran its initrd's stage 1.
+    expect(text).toMatch(/EFI stub: UEFI Secure Boot is enabled/);
+    expect(text).toMatch(/secureboot: Secure boot enabled/);
+    expect(text).toMatch(/notos stage 1: started/);
     expect(text).toMatch(new RegExp(`starting Boot\\d+ .*Pci\\(0x${(0x10 + candidates.length - 1).toString(16)},0x0\\)`, "i"));
     // Every bad candidate was denied, by its PCI slot; the good one was not.
     for (let i = 0; i < candidates.length - 1; i++) {
@@ -241,6 +247,16 @@ describe("the README", () => {
     expect(out.qemuArgs).toContain("q35,smm=on");
   });
 });
+
+/** A UKI with "quiet" in its .cmdline section replaced by spaces (no other byte changes). */
+function verbose(efi: Buffer): Buffer {
+  const s = readPe(efi).sections.find((x) => x.name === ".cmdline")!;
+  const out = Buffer.from(efi);
+  const cmdline = out.subarray(s.rawOffset, s.rawOffset + s.virtualSize);
+  const at = cmdline.indexOf("quiet");
+  if (at >= 0) cmdline.write("     ", at, "latin1");
+  return out;
+}
 
 /** Resolve with everything the child printed once `pattern` shows up; reject on exit or timeout. */
 function waitForText(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
