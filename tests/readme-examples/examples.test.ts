@@ -25,13 +25,12 @@ const jitiCli = join(createRequire(import.meta.url).resolve("jiti/package.json")
  * package must either mark an example or be named here.
  */
 const NOT_RUN: Record<string, string> = {
-  cli: "its example builds a whole system (a root file system: over a minute); tests/create runs `notos dist` from the published tarballs",
-  rootfs: "its example builds a whole root file system (over a minute); tests/create builds one from the published tarballs",
-  qemu: "its examples boot a VM; the package's own tests boot them",
-  testing: "its example boots two VMs; the package's own tests run it",
+  cli: "its example runs `notos` in a project of its own; the package's own test/readme.test.ts runs it as written",
+  qemu: "its example boots a VM; the package's own test/machine.test.ts runs it as written and goes on with the machine it starts",
+  testing: "its example boots two VMs; it is the package's own test/web.test.ts, byte for byte",
   disk: "its example (a GPT of your own) is run as written by the package's own test/readme.test.ts",
   site: "its example makes the site of a built dist/; the package's own test/site.test.ts runs it as written",
-  "create-notos": "its example is `npm create notos`, which asks the registry; tests/create runs the same command from the tarball",
+  "create-notos": "its example is `npm create notos`, which asks the registry; the package's own test/readme.test.ts runs the bin with the same words, and tests/create from the tarball",
 };
 
 interface Example {
