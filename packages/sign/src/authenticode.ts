@@ -11,6 +11,7 @@
 // DxeImageVerificationLib (which bytes of the image are hashed).
 import { createHash, sign as rsaSign, X509Certificate, type KeyObject } from "node:crypto";
 import { SignError } from "./errors.js";
+import { peChecksum } from "@notos/disk/pe";
 
 // ------------------------------------------------------------------ DER
 
@@ -130,18 +131,6 @@ export function authenticodeDigest(image: Uint8Array): Buffer {
   return h.digest();
 }
 
-/** The PE checksum: 16-bit one's-complement sum of the file (checksum field as zero) plus its length. */
-function peChecksum(image: Uint8Array, field: number): number {
-  let sum = 0;
-  for (let i = 0; i < image.length; i += 2) {
-    if (i === field || i === field + 2) continue;
-    sum += image[i]! | ((image[i + 1] ?? 0) << 8);
-    sum = (sum & 0xffff) + (sum >>> 16);
-  }
-  sum = (sum & 0xffff) + (sum >>> 16);
-  return (sum + image.length) >>> 0;
-}
-
 export interface AuthenticodeSigner {
   /** The private key (a KeyObject or PEM). Only ever held in memory. */
   key: KeyObject | string | Buffer;
@@ -186,6 +175,6 @@ export function signPe(image: Uint8Array, signer: AuthenticodeSigner): Buffer {
   const out = Buffer.concat([padded, certificate]);
   out.writeUInt32LE(padded.length, layout.certDir);
   out.writeUInt32LE(certificate.length, layout.certDir + 4);
-  out.writeUInt32LE(peChecksum(out, layout.checksum), layout.checksum);
+  out.writeUInt32LE(peChecksum(out), layout.checksum);
   return out;
 }
