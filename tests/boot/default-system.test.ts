@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TLS_DIR } from "@notos/modules";
 import { Machine } from "@notos/qemu";
-import { changedPixels, decodePng, ink } from "./png.ts";
+import { changedPixels, decodePng, ink } from "../../test-support/png.ts";
 import { buildTestSystem, type TestSystem } from "./system.ts";
 
 /** Lines the screenshot test writes to the VGA console. */

@@ -3,7 +3,7 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { encodePng } from "@notos/qemu/png";
-import { changedPixels, decodePng, ink } from "./png.ts";
+import { changedPixels, decodePng, ink } from "../../test-support/png.ts";
 
 /** A PNG of 8-bit RGB rows, each with the given filter byte and already-filtered bytes. */
 function filteredPng(width: number, rows: [number, number[]][]): Buffer {

@@ -1,7 +1,7 @@
-// Reads the pixels of the PNG screenshots Machine.screenshot() saves, so a
-// boot test can tell a screen with console text from a blank one. Only what
-// QEMU's screendump (and @notos/qemu's PPM fallback) write is supported:
-// 8-bit grey, RGB or RGBA, not interlaced, any of the five row filters.
+// Reads the pixels of the PNG screenshots tests take — QEMU's screendump
+// (and @notos/qemu's PPM fallback) of a VM's screen, Chromium's of a site
+// page — so a test can tell a drawn screen from a blank one. Supported: 8-bit
+// grey, RGB or RGBA, not interlaced, any of the five row filters.
 import { inflateSync } from "node:zlib";
 
 export interface Image {
