@@ -20,10 +20,11 @@ beforeAll(async () => {
 }, 1_200_000);
 
 const forms: { name: string; file: string; media: Omit<BootMedia, "file">; loader: RegExp; device: string }[] = [
-  { name: "disk.img under UEFI", file: "disk.img", media: { firmware: "uefi" }, loader: /EFI stub: Loaded initrd/, device: "/dev/vda2" },
+  // Under UEFI the firmware's line names the medium it started (the EFI stub says nothing on a `quiet` command line).
+  { name: "disk.img under UEFI", file: "disk.img", media: { firmware: "uefi" }, loader: /BdsDxe: starting Boot\d+ "UEFI Misc Device"/, device: "/dev/vda2" },
   { name: "disk.qcow2 under BIOS", file: "disk.qcow2", media: { format: "qcow2", firmware: "bios" }, loader: /SYSLINUX 6\.\d+/, device: "/dev/vda2" },
   { name: "disk.iso on a CD drive under BIOS", file: "disk.iso", media: { firmware: "bios", cdrom: true }, loader: /ISOLINUX 6\.\d+/, device: "/dev/loop" },
-  { name: "disk.iso on a CD drive under UEFI", file: "disk.iso", media: { firmware: "uefi", cdrom: true }, loader: /EFI stub: Loaded initrd/, device: "/dev/loop" },
+  { name: "disk.iso on a CD drive under UEFI", file: "disk.iso", media: { firmware: "uefi", cdrom: true }, loader: /BdsDxe: starting Boot\d+ "UEFI QEMU DVD-ROM/, device: "/dev/loop" },
 ];
 
 for (const form of forms) {
