@@ -39,6 +39,8 @@ describe("the peer's figures", () => {
       "@notos/other:dist: rootfs: built in 99.0s",
     ].join("\n");
     expect(builderSeconds(log)).toEqual({ kernel: 4.5, rootfs: 21 });
+    // --force prints "cache bypass" for the task it runs anyway.
+    expect(builderSeconds("@notos/systems:dist: cache bypass, force executing 5678\n@notos/systems:dist: initrd: built in 1.5s")).toEqual({ initrd: 1.5 });
   });
 
   it("compares each notos build with the peer run beside it, with and without compiling", () => {

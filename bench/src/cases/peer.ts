@@ -22,7 +22,6 @@ import { suiteSources, type SuiteSource } from "@notos/debian/archive";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
 import { benchSystem, importRepoSystem } from "../system.js";
-import { parseDistLog } from "../turbo.js";
 
 export interface PeerRun {
   /** notos: `turbo run dist` with an empty turbo cache and an empty store: it compiles the packages dist needs, then builds. */
@@ -94,9 +93,10 @@ export function mmdebstrapArgs(plan: MmdebstrapPlan): string[] {
   ];
 }
 
-/** Seconds per builder from a dist task's log ("@notos/systems:dist: rootfs: built in 12.3s"), for the dist tasks that ran. */
+/** Seconds per builder from a dist task's log ("@notos/systems:dist: rootfs: built in 12.3s"), for the dist tasks that ran, not those turbo replayed. */
 export function builderSeconds(log: string): Record<string, number> {
-  const { executed } = parseDistLog(log);
+  // A task that ran: a cache miss, or bypassed with --force.
+  const executed = log.split("\n").flatMap((line) => /^(\S+:\S+): cache (miss|bypass)/.exec(line)?.[1] ?? []);
   const out: Record<string, number> = {};
   for (const line of log.split("\n")) {
     const m = /^(\S+:dist): ([\w-]+): built in ([\d.]+)s\s*$/.exec(line);
