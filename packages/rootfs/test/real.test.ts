@@ -170,7 +170,7 @@ describe("a real root from the Debian archive", () => {
     const packages = await fetchPackages(ctx, set!);
     const root = await assembleRoot({ rootfs: ctx.config.rootfs, packages: debSources(packages), layers: [], complete: false });
     const output = join(unprivileged, "root.squashfs");
-    await writeSquashfs(root.entries, output, { compression: "xz", epoch: 0, runAs: NOBODY });
+    await writeSquashfs(root.entries, output, { compression: "xz", blockSize: ctx.config.rootfs.blockSize, epoch: 0, runAs: NOBODY });
     expect((await fs.stat(output)).uid).toBe(65534);
     const asNobody = await listImage(output);
     expect(show(asNobody.get("/"))).toBe("drwxr-xr-x 0/0");
