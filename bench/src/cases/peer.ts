@@ -164,7 +164,12 @@ export async function runPeerCase(runs: number, options: { keep?: boolean; log: 
       // A fresh turbo cache, so the packages compile; the clone's compiled dist/ directories stay for the second build.
       const cacheDir = join(work, `turbo-${i}`);
       const env = (store: string) => cleanBuildEnv({ NOTOS_STORE: join(work, store), TMPDIR: tmp });
+      // `notos dist` leaves the build's store entries in .notos/carry for turbo's cache, and a
+      // build takes them from there: each build here starts without them, as from an empty store.
+      const carry = join(clone, ".notos", "carry");
+      await rm(carry, { recursive: true, force: true });
       const [withCompile] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}a`), false));
+      await rm(carry, { recursive: true, force: true });
       const [withoutCompile, distLog] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}b`), true));
       const peer = await peerOnce(i);
       const run: PeerRun = { withCompile, withoutCompile, builders: builderSeconds(distLog), ...peer };
