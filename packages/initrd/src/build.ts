@@ -107,7 +107,12 @@ export const initrdBase = defineBuilder({
     reporter.info(`${records.length} entries, ${size} bytes (${compression}), ${applets.applets.length} busybox applets (${applets.appletSource})`);
     return { compression, size, entries: records.length, appletSource: applets.appletSource };
   },
-  artifact: (entry): InitrdArtifact => ({
+  artifact: initrdArtifact,
+});
+
+/** The artifact of either initrd builder: its file in the store entry, with what the build said of it. */
+function initrdArtifact(entry: Artifact & { meta: Omit<InitrdMeta, "appletSource"> }): InitrdArtifact {
+  return {
     builder: entry.builder,
     path: entry.path,
     digest: entry.digest,
@@ -116,8 +121,8 @@ export const initrdBase = defineBuilder({
     compression: entry.meta.compression,
     size: entry.meta.size,
     entries: entry.meta.entries,
-  }),
-});
+  };
+}
 
 /** Zero bytes that bring `length` to a multiple of 4: the kernel reads an uncompressed archive only at such an offset, and skips zeros between archives. */
 function padding(length: number): Uint8Array {
@@ -150,16 +155,7 @@ export const initrd = defineBuilder({
     if (parts.length) reporter.info(`${base.size} bytes of stage 1, then ${parts.map((p) => `${p.builder} (${p.entries} entries)`).join(", ")}: ${size} bytes`);
     return { compression: base.compression, size, entries };
   },
-  artifact: (entry): InitrdArtifact => ({
-    builder: entry.builder,
-    path: entry.path,
-    digest: entry.digest,
-    cached: entry.cached,
-    file: join(entry.path, INITRD_FILE),
-    compression: entry.meta.compression,
-    size: entry.meta.size,
-    entries: entry.meta.entries,
-  }),
+  artifact: initrdArtifact,
   dist: (artifact) => ({ initrd: artifact.file }),
 });
 
