@@ -31,6 +31,10 @@ export interface PeInfo {
   sizeOfImage: number;
   sizeOfHeaders: number;
   checksum: number;
+  /** Where the checksum field is in the file (a signer zeroes it out of the digest and rewrites it). */
+  checksumOffset: number;
+  /** The certificate table's data-directory entry (where it is in the file, and the table it points at), when the header has one. */
+  certificateTable?: { entryOffset: number; offset: number; size: number };
   sections: PeSectionInfo[];
 }
 
@@ -80,6 +84,8 @@ export function readPe(image: Uint8Array): PeInfo {
     sizeOfImage: v.getUint32(opt + 56, true),
     sizeOfHeaders: v.getUint32(opt + 60, true),
     checksum: v.getUint32(opt + 64, true),
+    checksumOffset: opt + 64,
+    ...(v.getUint32(opt + 108, true) >= 5 ? { certificateTable: { entryOffset: opt + 144, offset: v.getUint32(opt + 144, true), size: v.getUint32(opt + 148, true) } } : {}),
     sections,
   };
 }

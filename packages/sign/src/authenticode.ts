@@ -11,7 +11,7 @@
 // DxeImageVerificationLib (which bytes of the image are hashed).
 import { createHash, sign as rsaSign, X509Certificate, type KeyObject } from "node:crypto";
 import { SignError } from "./errors.js";
-import { peChecksum } from "@notos/disk/pe";
+import { peChecksum, readPe, type PeInfo } from "@notos/disk/pe";
 
 // ------------------------------------------------------------------ DER
 
@@ -88,25 +88,19 @@ interface PeLayout {
   certTable: { offset: number; size: number };
 }
 
+/** The parts of the image Authenticode hashes around, from @notos/disk's PE reader. */
 function peLayout(image: Uint8Array): PeLayout {
-  const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  if (image.length < 0x40 || v.getUint16(0, true) !== 0x5a4d) throw malformed("no MZ header");
-  const pe = v.getUint32(0x3c, true);
-  if (pe + 24 > image.length || v.getUint32(pe, true) !== 0x00004550) throw malformed("no PE signature");
-  const coff = pe + 4;
-  const opt = coff + 20;
-  if (v.getUint16(opt, true) !== 0x20b) throw malformed("not PE32+");
-  if (v.getUint32(opt + 108, true) < 5) throw malformed("no certificate table directory");
-  const certDir = opt + 112 + 4 * 8;
-  const count = v.getUint16(coff + 2, true);
-  const table = opt + v.getUint16(coff + 16, true);
-  const sections = [];
-  for (let i = 0; i < count; i++) {
-    const size = v.getUint32(table + i * 40 + 16, true);
-    if (size > 0) sections.push({ offset: v.getUint32(table + i * 40 + 20, true), size });
+  let pe: PeInfo;
+  try {
+    pe = readPe(image);
+  } catch (error) {
+    throw malformed(error instanceof Error ? error.message.replace(/^The EFI stub is not a PE32\+ image: |\.$/g, "") : String(error));
   }
+  if (!pe.certificateTable) throw malformed("no certificate table directory");
+  const sections = pe.sections.filter((s) => s.rawSize > 0).map((s) => ({ offset: s.rawOffset, size: s.rawSize }));
   sections.sort((a, b) => a.offset - b.offset);
-  return { checksum: opt + 64, certDir, sizeOfHeaders: v.getUint32(opt + 60, true), sections, certTable: { offset: v.getUint32(certDir, true), size: v.getUint32(certDir + 4, true) } };
+  const { entryOffset, offset, size } = pe.certificateTable;
+  return { checksum: pe.checksumOffset, certDir: entryOffset, sizeOfHeaders: pe.sizeOfHeaders, sections, certTable: { offset, size } };
 }
 
 /**
