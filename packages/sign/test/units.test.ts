@@ -1,13 +1,14 @@
 // The pure parts: OVMF's variable store read from Debian's files (the
 // blank one, and the one Debian enrolled Microsoft's keys into with OVMF
 // itself — the reader's oracle), written and read back; signature lists;
-// the SHA256SUMS text. (OVMF enforcing what the writer writes is
-// secure-boot.test.ts.)
+// the SHA256SUMS text; the signer's refusals. (OVMF enforcing what the
+// writer writes is signed.test.ts.)
 import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { guidFrom } from "@notos/disk/gpt";
 import { manifestText, parseManifest } from "../src/index.js";
+import { signPe } from "../src/authenticode.js";
 import { AUTH_VAR_ATTRIBUTES, GUIDS, VAR_ADDED, liveVariables, readSignatureLists, readVarStore, secureBootVariables, writeVarStore, x509SignatureList } from "../src/public/varstore.js";
 
 const BLANK = "/usr/share/OVMF/OVMF_VARS_4M.fd";
@@ -70,5 +71,18 @@ describe("SHA256SUMS", () => {
     const text = manifestText([{ name: "root.squashfs", sha256: a }, { name: "command-line", sha256: b }]);
     expect(text).toBe(`${b}  command-line\n${a}  root.squashfs\n`);
     expect(parseManifest(text)).toEqual([{ name: "command-line", sha256: b }, { name: "root.squashfs", sha256: a }]);
+  });
+});
+
+describe("the Authenticode signer", () => {
+  const signer = { key: "unused: the image is refused first", certificate: new Uint8Array() };
+  it("refuses what is not a PE32+ program, saying what it found", () => {
+    expect(() => signPe(Buffer.from("#!/bin/sh\n"), signer)).toThrow(expect.objectContaining({ code: "SIGN_PE", message: "Not a PE32+ EFI program: no MZ header." }));
+    const pe32 = Buffer.alloc(0x200);
+    pe32.write("MZ", 0, "latin1");
+    pe32.writeUInt32LE(0x80, 0x3c);
+    pe32.write("PE\0\0", 0x80, "latin1");
+    pe32.writeUInt16LE(0x10b, 0x80 + 24); // PE32, not PE32+
+    expect(() => signPe(pe32, signer)).toThrow(expect.objectContaining({ code: "SIGN_PE", message: "Not a PE32+ EFI program: not PE32+." }));
   });
 });
