@@ -86,6 +86,8 @@ async function measure(work: string, cases: ReadonlySet<BuildCase>, { runs, log 
   for (let i = 1; i <= coldRuns; i++) {
     store = join(work, `store-${i}`);
     cacheDir = join(work, `turbo-${i}`);
+    // The last build's store entries, left in .notos/carry for turbo's cache, would be a store for this one: not cold.
+    await rm(join(clone, ".notos", "carry"), { recursive: true, force: true });
     const r = await turboDist(clone, { env: env(), cacheDir });
     cold.push(record(r));
     log(`cold ${i}/${coldRuns}: ${r.seconds.toFixed(1)} s (${r.cached}/${r.total} turbo tasks cached)`);
