@@ -162,7 +162,11 @@ export function startProgram(program: string, args: readonly string[] = [], opti
     stdin: options.stdin === "pipe" && options.input === undefined ? child.stdin : null,
     stdout: streamOut ? child.stdout : null,
     result,
-    kill: (signal = "SIGTERM") => void child.kill(signal),
+    kill: (signal = "SIGTERM") => {
+      // A caller that kills a program it streams from will not read the rest: "close" waits for stdout's end, so end it here.
+      if (streamOut) child.stdout?.destroy();
+      child.kill(signal);
+    },
   };
 }
 

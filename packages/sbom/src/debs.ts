@@ -47,6 +47,11 @@ export function sourceOf(fields: ControlFields): { source: string; sourceVersion
   return { source: m?.[1] ?? raw, sourceVersion: m?.[2]?.trim() ?? version };
 }
 
+/** A few .debs at a time: each read starts a decompressor, and a hundred at once only compete for two cores. */
+async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>, size = 8): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
 async function copyrightText(deb: FetchedDeb): Promise<string | undefined> {
   const wanted = `/usr/share/doc/${deb.name}/copyright`;
   for await (const entry of readDebData(deb.file)) {
@@ -64,12 +69,10 @@ export async function readDebInfo(sets: ReadonlyArray<{ set: string; artifact: s
   const all = sets.flatMap(({ set, artifact, debs }) => debs.map((deb) => ({ set, artifact, deb })));
   const unique = [...new Map(all.map((x) => [x.deb.sha256, x.deb])).values()];
   const controls = new Map<string, { fields: ControlFields; size: number }>();
-  await Promise.all(
-    unique.map(async (deb) => {
-      const [{ fields }, stat] = await Promise.all([readDebControl(deb.file), fs.stat(deb.file)]);
-      controls.set(deb.sha256, { fields, size: stat.size });
-    }),
-  );
+  await inBatches(unique, async (deb) => {
+    const [{ fields }, stat] = await Promise.all([readDebControl(deb.file), fs.stat(deb.file)]);
+    controls.set(deb.sha256, { fields, size: stat.size });
+  });
   // One copyright per source: try its packages smallest first until one carries the file.
   const bySource = new Map<string, FetchedDeb[]>();
   for (const deb of unique) {
@@ -78,16 +81,14 @@ export async function readDebInfo(sets: ReadonlyArray<{ set: string; artifact: s
     bySource.set(key, [...(bySource.get(key) ?? []), deb]);
   }
   const licenses = new Map<string, { license: PackageLicense; from?: string }>();
-  await Promise.all(
-    [...bySource].map(async ([key, debs]) => {
-      const ordered = [...debs].sort((a, b) => controls.get(a.sha256)!.size - controls.get(b.sha256)!.size || (a.name < b.name ? -1 : 1));
-      for (const deb of ordered) {
-        const text = await copyrightText(deb);
-        if (text !== undefined) return void licenses.set(key, { license: packageLicense(text), from: deb.name });
-      }
-      licenses.set(key, { license: packageLicense(undefined) });
-    }),
-  );
+  await inBatches([...bySource], async ([key, debs]) => {
+    const ordered = [...debs].sort((a, b) => controls.get(a.sha256)!.size - controls.get(b.sha256)!.size || (a.name < b.name ? -1 : 1));
+    for (const deb of ordered) {
+      const text = await copyrightText(deb);
+      if (text !== undefined) return void licenses.set(key, { license: packageLicense(text), from: deb.name });
+    }
+    licenses.set(key, { license: packageLicense(undefined) });
+  });
   return all
     .map(({ set, artifact, deb }): DebInfo => {
       const { fields, size } = controls.get(deb.sha256)!;
