@@ -14,9 +14,10 @@ const fetchServer = `timeout 10 bash -c 'exec 3<>/dev/tcp/server/80 && printf "G
 export const webTest = defineTest({
   name: "web",
   nodes: {
-    server: { imports: [openssh(), nginx()] },
+    // The ssh client whole on both (sshd alone needs only ssh-keygen of it), so the two share one root.
+    server: { imports: [openssh(), nginx()], rootfs: { keepWhole: ["openssh-client"] } },
     // The same services (so the same locked packages), but no test shell: driven over ssh.
-    client: { module: { imports: [openssh(), nginx()] }, testShell: false },
+    client: { module: { imports: [openssh(), nginx()], rootfs: { keepWhole: ["openssh-client"] } }, testShell: false },
   },
   testScript: async ({ nodes: { server, client }, sshKey }) => {
     await server.waitForService("nginx");
