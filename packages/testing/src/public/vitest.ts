@@ -43,12 +43,17 @@ export function useMachines<N extends string>(test: NotosTest<N>, options: UseMa
   afterAll(async () => {
     await set?.stop();
   });
-  // afterEach still belongs to the test, so a failed one can carry its diagnostics as annotations.
+  // A failed test's diagnostics as annotations where Vitest still takes them; once the test has its
+  // "fail" state, annotate throws (synchronously), and the files are named on stderr instead.
   afterEach(async ({ task, annotate }) => {
     if (!set || !task.result?.errors?.length) return;
     const dir = `${test.resultsDir}/${task.name.replace(/[^A-Za-z0-9._-]+/g, "-")}`;
     for (const file of await set.saveDiagnostics(dir)) {
-      await annotate(file.endsWith(".png") ? "screenshot" : "console log", { path: file }).catch(() => console.error(`${test.name}: ${file}`));
+      try {
+        await annotate(file.endsWith(".png") ? "screenshot" : "console log", { path: file });
+      } catch {
+        console.error(`${test.name}: ${file}`);
+      }
     }
   });
   return context;
