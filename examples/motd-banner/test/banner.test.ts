@@ -1,10 +1,11 @@
 // The example as its users meet it: no file of notos names it, and a system
-// that imports it gets its option, its layer in root.squashfs and its file
+// that imports it gets its option, its layer in the root and its file
 // in dist/ — built by the same `notos` build as every other system.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { assembleDist, buildSystem, runCli } from "@notos/cli";
@@ -30,7 +31,7 @@ describe("notos-motd-banner", () => {
     expect(() => evalSystem({ imports: [motdBanner], banner: { txt: "x" } } as never)).toThrow(/banner\.txt: unknown option; did you mean "text"\?/);
   });
 
-  it("puts /etc/banner into root.squashfs and banner.txt into dist/", async () => {
+  it("puts /etc/banner into the root's layers and banner.txt into dist/", async () => {
     const system = await loadSystem({ file: systemFile });
     // Build against a copy of the committed lock: a test never rewrites it.
     const dir = mkdtempSync(join(tmpdir(), "notos-banner-"));
@@ -41,7 +42,10 @@ describe("notos-motd-banner", () => {
     const files = await assembleDist(dist, built, system.config);
     expect([...files.keys()].sort()).toEqual(["banner.txt", "command-line", "initrd", "kernel", "root.squashfs", "runvm", "sbom.cdx.json", "sbom.spdx.json"]);
     expect(readFileSync(join(dist, "banner.txt"), "utf8")).toBe("notos, with a banner from outside\n");
-    const inRoot = execFileSync("unsquashfs", ["-cat", join(dist, "root.squashfs"), "etc/banner"], { encoding: "utf8" });
+    // Layers ride in the initrd (the root-layers archive), above the package image: never in root.squashfs.
+    expect(spawnSync("unsquashfs", ["-cat", join(dist, "root.squashfs"), "etc/banner"]).status).not.toBe(0);
+    const layers = gunzipSync(readFileSync(join(built.artifacts.get("root-layers")!.path, "root-layers.cpio.gz")));
+    const inRoot = execFileSync("cpio", ["-i", "--quiet", "--to-stdout", "root-layers/etc/banner"], { input: layers, encoding: "utf8" });
     expect(inRoot).toBe("notos, with a banner from outside\n");
   });
 });
