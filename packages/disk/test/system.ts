@@ -2,8 +2,7 @@
 // for tests by the same builders and store `npm run dist` uses, plus the
 // test shell and root's key made here. Built once per test file; the
 // store answers every later build, so test files share the work.
-import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,20 +23,9 @@ export interface DiskTestSystem {
   key: string;
 }
 
-/**
- * One test key for every test file of this package: the same authorized key
- * gives the same root, so the second file's build is all store hits.
- */
-export function testKey(): string {
-  const dir = join(tmpdir(), "notos-disk-test-key");
-  const key = join(dir, "id_ed25519");
-  if (!existsSync(`${key}.pub`)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    rmSync(key, { force: true });
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "notos-disk-test", "-f", key]);
-  }
-  return key;
-}
+/** One test key for the disk and sign tests (test-support/test-key.ts). */
+import { testKey } from "../../../test-support/test-key.js";
+export { testKey };
 
 /** The disk system plus the test shell, a key made here and `extra`, built into a temporary dist/. */
 export async function buildDiskSystem(extra: Module = {}, options: { storeDir?: string; dir?: string } = {}): Promise<DiskTestSystem> {

@@ -4,8 +4,7 @@
 // test key as @notos/disk's tests, so the kernel, initrd, root and UKI are
 // store hits when those ran first; only the signing builders and runvm are
 // built into dist/.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,19 +14,9 @@ import type { ProgressEvent } from "@notos/core/progress";
 import { testInstrumentation } from "@notos/qemu";
 import "@notos/modules";
 import { signModule } from "../src/index.js";
+import { testKey } from "../../../test-support/test-key.js";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
-
-function testSshKey(): string {
-  const dir = join(tmpdir(), "notos-disk-test-key");
-  const key = join(dir, "id_ed25519");
-  if (!existsSync(`${key}.pub`)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    rmSync(key, { force: true });
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "notos-disk-test", "-f", key]);
-  }
-  return key;
-}
 
 export interface SignedBuild {
   dir: string;
@@ -39,7 +28,7 @@ export interface SignedBuild {
 /** Build sign-dist, sign-uki and runvm of the disk system with NOTOS_SIGNING_KEYS=`keys` into a temporary dist/. */
 export async function buildSigned(keys: string): Promise<SignedBuild> {
   const dir = mkdtempSync(join(tmpdir(), "notos-sign-"));
-  const publicKey = readFileSync(`${testSshKey()}.pub`, "utf8").trim();
+  const publicKey = readFileSync(`${testKey()}.pub`, "utf8").trim();
   const lockFile = join(dir, "notos.lock.json");
   copyFileSync(join(repoRoot, "systems", "disk", "notos.lock.json"), lockFile);
   const diskSystem = ((await import(join(repoRoot, "systems", "disk", "notos.config.ts"))) as { default: Module }).default;
