@@ -41,6 +41,7 @@ export const hostTools = [
   { need: "/usr/share/OVMF/OVMF_VARS_4M.fd", pkg: "ovmf", why: "the blank UEFI variable store @notos/sign enrols the user's certificate into" },
   { need: "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", pkg: "ovmf", why: "a variable store with keys enrolled by Debian, read back in @notos/sign's variable store tests" },
   { need: "sbverify", pkg: "sbsigntool", why: "checks the UKI's Secure Boot signature in @notos/sign's tests" },
+  { need: "veritysetup", pkg: "cryptsetup-bin", why: "checks root.squashfs's dm-verity hash tree in @notos/rootfs's tests (the oracle for notos's own writer)" },
   { need: "chromium", pkg: "chromium", why: "renders the pages of the site (@notos/site) in its test" },
 ];
 
@@ -49,7 +50,7 @@ export const alwaysPresentPrograms = [
   // dash / bash
   "sh", "bash",
   // coreutils
-  "cat", "cp", "du", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
+  "cat", "chroot", "cp", "du", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
   // findutils, grep, sed
   "find", "xargs", "grep", "sed",
   // util-linux
