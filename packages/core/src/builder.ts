@@ -91,11 +91,36 @@ export interface BuilderRecord extends Artifact {
  */
 export const everyBuilder: Collection<BuilderRecord> = Object.freeze({ kind: "collection", role: "*" }) as Collection<BuilderRecord>;
 
-/** Another builder, or a collection of builders, as an input. */
-export type InputSpec = Record<string, Builder | Collection>;
+/**
+ * One builder in a named place: `default`, unless a builder of the system
+ * lists the slot in its `provides` — then that one, for every builder that
+ * takes the slot (except the provider itself, which gets the default: it
+ * may wrap it). Two providers of one slot in a system are an error naming
+ * both. A package that owns a step others may replace (the UKI, which a
+ * signer replaces with a signed one) exports the slot; its own consumers
+ * take the slot, and a builder elsewhere stands in by providing it.
+ */
+export interface Slot<A extends Artifact = Artifact> {
+  readonly kind: "slot";
+  readonly role: string;
+  /** The builder that fills the slot when no builder of the system provides it. */
+  readonly default: Builder;
+  /** Type-only: what a taker gets, and what a provider must give (the default's artifact, or more). */
+  accepts?(artifact: A): void;
+}
+
+/** A slot named `role`, filled by `defaultBuilder` unless a builder of the system provides it. */
+export function defineSlot<A extends Artifact>(role: string, defaultBuilder: Builder<A>): Slot<A> {
+  if (!NAME.test(role)) throw new TypeError(`defineSlot: the role ${JSON.stringify(role)} must be lower-case letters, digits and dashes`);
+  if (!isBuilder(defaultBuilder)) throw new TypeError(`defineSlot: the default of ${JSON.stringify(role)} must be a builder (made with defineBuilder or defineLayer)`);
+  return Object.freeze({ kind: "slot", role, default: defaultBuilder }) as Slot<A>;
+}
+
+/** Another builder, a collection of builders, or a slot, as an input. */
+export type InputSpec = Record<string, Builder | Collection | Slot>;
 
 export type InputArtifacts<I extends InputSpec> = {
-  [K in keyof I]: I[K] extends Builder<infer A> ? A : I[K] extends Collection<infer A> ? A[] : never;
+  [K in keyof I]: I[K] extends Builder<infer A> ? A : I[K] extends Collection<infer A> ? A[] : I[K] extends Slot<infer A> ? A : never;
 };
 
 /** What `build` receives. */
@@ -142,6 +167,8 @@ export interface BuilderSpec<P extends string, I extends InputSpec, M, A extends
   fingerprint?: (options: OptionSlice<P>) => Promise<Record<string, string>>;
   /** Collections that find this builder ("layer" for a layer of the root). */
   roles?: readonly string[];
+  /** Slots this builder fills in place of their defaults; its artifact gives at least what the default's does. */
+  provides?: readonly Slot<A>[];
   /** Fill `out`; the returned metadata is stored with the entry. */
   build(args: BuildArgs<OptionSlice<P>, InputArtifacts<I>>): Promise<M>;
   /** The typed artifact of an entry (cached or fresh). */
@@ -161,6 +188,8 @@ export interface Builder<A extends Artifact = Artifact> {
   readonly reads: readonly string[];
   readonly inputs: Readonly<InputSpec>;
   readonly roles: readonly string[];
+  /** The slots it fills in place of their defaults. */
+  readonly provides: readonly Slot[];
   /** The file that defined the builder (its package is found from it), when known. */
   readonly file?: string;
   packageSets(options: unknown): PackageSetSpec[];
@@ -179,6 +208,10 @@ export function isCollection(value: unknown): value is Collection {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "collection";
 }
 
+export function isSlot(value: unknown): value is Slot {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "slot";
+}
+
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export function defineBuilder<const P extends string, I extends InputSpec, M, A extends Artifact>(spec: BuilderSpec<P, I, M, A>): Builder<A> {
@@ -193,6 +226,11 @@ export function defineBuilder<const P extends string, I extends InputSpec, M, A 
     reads: [...spec.reads],
     inputs: { ...(spec.inputs ?? {}) },
     roles: [...(spec.roles ?? [])],
+    provides: (spec.provides ?? []).map((slot) => {
+      if (!isSlot(slot)) throw new TypeError(`defineBuilder: ${spec.name}'s \`provides\` holds something that is not a slot (made with defineSlot)`);
+      if (slot.default.name === spec.name) throw new TypeError(`defineBuilder: ${spec.name} is the default of the slot ${JSON.stringify(slot.role)} already; it cannot provide it too`);
+      return slot as Slot;
+    }),
     packageSets: (options) => spec.packages?.(options as OptionSlice<P>) ?? [],
     fingerprint: async (options) => (await spec.fingerprint?.(options as OptionSlice<P>)) ?? {},
     build: (args) => spec.build(args as BuildArgs<OptionSlice<P>, InputArtifacts<I>>),

@@ -7,7 +7,7 @@
 // (early cutoff).
 import type { z } from "zod";
 import type { Artifact } from "./build.js";
-import { isBuilder, isCollection, type Builder, type LockedDeb, type PackageSetSpec, type PackageSource } from "./builder.js";
+import { isBuilder, isCollection, isSlot, type Builder, type LockedDeb, type PackageSetSpec, type PackageSource } from "./builder.js";
 import { NotosError } from "./errors.js";
 import type { Reporter } from "./progress.js";
 import { storeKey, type KeyInputs, type Store } from "./store.js";
@@ -39,13 +39,45 @@ export function buildGraph(roots: readonly Builder[]): BuildGraph {
     byName.set(b.name, b);
     for (const [input, spec] of Object.entries(b.inputs)) {
       if (isBuilder(spec)) add(spec, `input ${input} of ${b.name}`);
-      else if (!isCollection(spec)) throw new NotosError(`Input ${input} of builder ${b.name} is neither a builder nor a collection.`, { code: "BUILDER_INPUT" });
+      else if (!isCollection(spec) && !isSlot(spec)) throw new NotosError(`Input ${input} of builder ${b.name} is neither a builder, a collection nor a slot.`, { code: "BUILDER_INPUT" });
     }
   };
   for (const b of roots) {
     if (!isBuilder(b)) throw new NotosError(`A module's \`builders\` holds something that is not a builder (made with defineBuilder or defineLayer).`, { code: "BUILDER_INVALID" });
     add(b, "added by a module");
   }
+  // Slots: the one builder of the system that provides the role, else the
+  // slot's default — added (with what it takes) only when no builder
+  // provides it, until nothing new comes in.
+  const provider = (role: string): Builder | undefined => {
+    const found = [...byName.values()].filter((b) => b.provides.some((s) => s.role === role)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (found.length > 1) {
+      throw new NotosError(`Builders ${found.map((b) => `${b.name}${b.file ? ` (${b.file})` : ""}`).join(" and ")} both provide the slot ${JSON.stringify(role)}; one builder fills a slot.`, {
+        code: "BUILDER_SLOT",
+        hint: "import only one of the modules that add them, or build one of them on the other (a provider that takes the slot gets its default).",
+      });
+    }
+    return found[0];
+  };
+  const slotFill = (role: string, dflt: Builder, taker: Builder): Builder => {
+    const p = provider(role);
+    return p && p !== taker ? p : dflt;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const b of [...byName.values()]) {
+      for (const spec of Object.values(b.inputs)) {
+        if (!isSlot(spec)) continue;
+        const fill = slotFill(spec.role, spec.default, b);
+        if (byName.get(fill.name) !== fill) {
+          add(fill, `the default of the slot ${JSON.stringify(spec.role)}, input of ${b.name}`);
+          grew = true;
+        }
+      }
+    }
+  }
+  // Two providers of one slot are an error whether or not anything takes it.
+  for (const b of byName.values()) for (const s of b.provides) provider(s.role);
   const members = (role: string) => [...byName.values()].filter((b) => b.roles.includes(role)).sort((a, b) => (a.name < b.name ? -1 : 1));
   // `everyBuilder` (role "*"): the builders downstream of no taker of it, so it never closes a cycle.
   const takesEvery = (b: Builder) => Object.values(b.inputs).some((spec) => isCollection(spec) && spec.role === "*");
@@ -54,7 +86,9 @@ export function buildGraph(roots: readonly Builder[]): BuildGraph {
     if (everyMembers) return everyMembers;
     const downstream = new Map<string, boolean>();
     const explicit = (b: Builder): Builder[] =>
-      Object.values(b.inputs).flatMap((spec) => (isBuilder(spec) ? [spec] : isCollection(spec) && spec.role !== "*" ? members(spec.role).filter((m) => m !== b) : []));
+      Object.values(b.inputs).flatMap((spec) =>
+        isBuilder(spec) ? [spec] : isSlot(spec) ? [slotFill(spec.role, spec.default, b)] : isCollection(spec) && spec.role !== "*" ? members(spec.role).filter((m) => m !== b) : [],
+      );
     const isDownstream = (b: Builder, seen: Set<string>): boolean => {
       const known = downstream.get(b.name);
       if (known !== undefined) return known;
@@ -69,6 +103,7 @@ export function buildGraph(roots: readonly Builder[]): BuildGraph {
   const inputBuilders = (b: Builder, input: string): Builder[] => {
     const spec = b.inputs[input];
     if (isBuilder(spec)) return [spec];
+    if (isSlot(spec)) return [slotFill(spec.role, spec.default, b)];
     if (isCollection(spec)) return spec.role === "*" ? every() : members(spec.role).filter((m) => m !== b);
     return [];
   };
@@ -201,7 +236,8 @@ export function runGraph(graph: BuildGraph, ctx: RunContext): GraphRun {
         const realised = await Promise.all(members.map((m) => realise(m.name)));
         const spec = b.inputs[input];
         const artifacts = isCollection(spec) && spec.role === "*" ? realised.map((a, i) => ({ ...a, builderVersion: members[i]!.version })) : realised;
-        inputs[input] = isBuilder(spec) ? artifacts[0]! : artifacts;
+        // A builder or a slot gives one artifact; a slot's digest is named by the builder that filled it.
+        inputs[input] = isCollection(spec) ? artifacts : artifacts[0]!;
         artifacts.forEach((a, i) => (digests[isBuilder(b.inputs[input]) ? input : `${input}/${members[i]!.name}`] = a.digest));
       }),
     );

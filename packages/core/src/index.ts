@@ -12,8 +12,8 @@ export { listOptions, type OptionDoc } from "./options.js";
 export { modulePath } from "./zod-walk.js";
 
 // Builders: the contract, and one builder's artifact outside a whole-system build.
-export { defineBuilder, defineLayer, defineCollection, layers, everyBuilder } from "./builder.js";
-export type { Builder, BuilderRecord, Collection, BuilderSpec, LayerSpec, BuildArgs, OptionSlice, PackageSetSpec, PackageSource, LockedDeb, FetchedDeb } from "./builder.js";
+export { defineBuilder, defineLayer, defineCollection, defineSlot, layers, everyBuilder } from "./builder.js";
+export type { Builder, BuilderRecord, Collection, Slot, BuilderSpec, LayerSpec, BuildArgs, OptionSlice, PackageSetSpec, PackageSource, LockedDeb, FetchedDeb } from "./builder.js";
 export { realise, sourceDateEpoch, type RealiseOptions } from "./graph.js";
 export type { Artifact, LayerArtifact, BuildContext } from "./build.js";
 export type { Layer, TreeEntry } from "./tree.js";

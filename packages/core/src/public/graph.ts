@@ -1,7 +1,7 @@
 // @notos/core/graph: the machinery under `notos` — module evaluation, schema
 // composition, the builder graph and its runs — for tools built on notos.
 export { buildGraph, runGraph, builderKeyInputs, optionSlice, distFiles, type BuildGraph, type GraphRun, type RunContext, type Realisation } from "../graph.js";
-export { isBuilder, type Collection, type InputSpec, type InputArtifacts, type RealisedEntry } from "../builder.js";
+export { isBuilder, isCollection, isSlot, type Collection, type Slot, type InputSpec, type InputArtifacts, type RealisedEntry } from "../builder.js";
 export { composeSchema, type OptionDeclarations, type FoundDeclaration, type DeclaredConfig, type DeclaredInput } from "../declare.js";
 export { mergeDefinitions, type Definition, type MergeResult } from "../merge.js";
 export { collectModules, type EvalOptions, type CollectedModule } from "../eval.js";
