@@ -20,7 +20,9 @@ import { writeCompressed, type Compression } from "./compress.js";
 import { cpioChunks, planCpio } from "./cpio.js";
 import { initrdOptions } from "./options.js";
 import { generateStage1 } from "./stage1.js";
+import { programClosure, type InitrdProgram, type PackageFile } from "./programs.js";
 import { initrdTree, readModuleFiles } from "./tree.js";
+import { readDebData } from "@notos/debian/deb";
 
 /** Bump when the base archive's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare; 7: the builder is initrd-base, /init takes the root's layers from /root-layers; 8: one modprobe -a, the uptime at the start; 9: devpts, /dev/shm, /run and the /dev links made before switch_root). */
 export const INITRD_BUILDER_VERSION = "9";
@@ -70,6 +72,24 @@ export function initrdPackageSet(busyboxPackage: string): PackageSetSpec {
   return { name: "initrd", roots: [busyboxPackage], dependencies: "none" };
 }
 
+/** The package set of `boot.initrd.programs`: their packages and the Depends closure, where their libraries are looked for. None without programs. */
+export function initrdProgramsPackageSets(programs: readonly InitrdProgram[]): PackageSetSpec[] {
+  if (programs.length === 0) return [];
+  return [{ name: "initrd-programs", roots: [...new Set(programs.map((p) => p.package))].sort(), dependencies: "all" }];
+}
+
+/** The files and symlinks of fetched packages, for the programs' closure. */
+async function packageFiles(debs: readonly { name: string; file: string }[]): Promise<PackageFile[]> {
+  const files: PackageFile[] = [];
+  for (const deb of debs) {
+    for await (const e of readDebData(deb.file)) {
+      if (e.type === "file") files.push({ package: deb.name, path: e.path, type: "file", content: e.content });
+      else if (e.type === "symlink") files.push({ package: deb.name, path: e.path, type: "symlink", target: e.target });
+    }
+  }
+  return files;
+}
+
 export const initrdBase = defineBuilder({
   name: "initrd-base",
   version: INITRD_BUILDER_VERSION,
@@ -82,12 +102,14 @@ export const initrdBase = defineBuilder({
     "boot.initrd.rootWaitSeconds",
     "boot.initrd.emergencyShell",
     "boot.initrd.overlay",
+    "boot.initrd.programs",
+    "boot.initrd.verity",
     "boot.initrd.kernelModules",
     "boot.kernelModules",
     "boot.stage2Init",
   ],
   inputs: { kernel },
-  packages: (options) => [initrdPackageSet(options.boot.initrd.busyboxPackage)],
+  packages: (options) => [initrdPackageSet(options.boot.initrd.busyboxPackage), ...initrdProgramsPackageSets(options.boot.initrd.programs)],
   async build({ options, inputs: { kernel }, out, packages, reporter, sourceDateEpoch }): Promise<InitrdMeta> {
     const { busyboxPackage, compression } = options.boot.initrd;
     reporter.step("fetching", busyboxPackage);
@@ -98,7 +120,10 @@ export const initrdBase = defineBuilder({
     const init = generateStage1(options, kernel);
     const busybox = await busyboxFromDeb(pkg.file, pkg.name);
     const applets = await busyboxApplets(busybox.binary, reporter);
-    const entries = initrdTree({ init, busybox: { binary: busybox.binary, applets: applets.applets }, modules: await readModuleFiles(kernel) });
+    const { programs: wanted } = options.boot.initrd;
+    const programs = wanted.length ? programClosure({ programs: wanted, files: await packageFiles(await packages("initrd-programs")) }) : [];
+    if (programs.length) reporter.info(`programs: ${wanted.map((p) => p.path).join(", ")} with ${programs.length - wanted.length} interpreter and library files (${programs.reduce((n, p) => n + p.content.byteLength, 0)} bytes)`);
+    const entries = initrdTree({ init, busybox: { binary: busybox.binary, applets: applets.applets }, modules: await readModuleFiles(kernel), programs });
     const records = planCpio(entries, { mtime: sourceDateEpoch });
     const file = join(out, INITRD_FILE);
     await writeCompressed(cpioChunks(records), compression, file);

@@ -24,6 +24,19 @@ const overlaySchema = z
     device: z.string().optional().describe("A persistent block device (ext4) for the overlay's upper layer instead of tmpfs."),
   })
   .prefault({});
+const programsSchema = z
+  .array(
+    z.strictObject({
+      package: z.string().min(1).describe("The Debian package that ships the program."),
+      path: z.string().startsWith("/", "an absolute path").describe("The program's path as the package installs it, e.g. /usr/sbin/dmsetup (/sbin/x and /usr/sbin/x are one)."),
+    }),
+  )
+  .default([])
+  .describe("Programs from Debian packages put into the initrd with their interpreter and shared-library closure (DT_NEEDED, recursively), fetched with the packages' Depends closure.");
+const veritySchema = z
+  .boolean()
+  .default(false)
+  .describe("Stage 1 opens the root through dm-verity with the notos.verity= command-line parameter, and refuses to boot without it (adds dmsetup and dm-verity to the initrd; rootfs.verity turns it on).");
 
 /** The option paths @notos/initrd declares, with their schemas. */
 export const initrdOptions = {
@@ -35,6 +48,8 @@ export const initrdOptions = {
   "boot.initrd.rootWaitSeconds": rootWaitSecondsSchema,
   "boot.initrd.emergencyShell": emergencyShellSchema,
   "boot.initrd.overlay": overlaySchema,
+  "boot.initrd.programs": programsSchema,
+  "boot.initrd.verity": veritySchema,
 };
 
 declare module "@notos/core" {
@@ -47,6 +62,8 @@ declare module "@notos/core" {
     "boot.initrd.rootWaitSeconds": typeof rootWaitSecondsSchema;
     "boot.initrd.emergencyShell": typeof emergencyShellSchema;
     "boot.initrd.overlay": typeof overlaySchema;
+    "boot.initrd.programs": typeof programsSchema;
+    "boot.initrd.verity": typeof veritySchema;
   }
 }
 
@@ -62,4 +79,6 @@ export interface InitrdOptions {
   rootWaitSeconds: z.output<typeof rootWaitSecondsSchema>;
   emergencyShell: z.output<typeof emergencyShellSchema>;
   overlay: InitrdOverlay;
+  programs: z.output<typeof programsSchema>;
+  verity: z.output<typeof veritySchema>;
 }

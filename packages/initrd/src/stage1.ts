@@ -20,7 +20,7 @@ export type Stage1Kernel = Pick<KernelArtifact, "version" | "index">;
  */
 export interface Stage1Options {
   boot: {
-    initrd: Omit<InitrdOptions, "compression" | "busyboxPackage"> & { kernelModules: readonly string[] };
+    initrd: Omit<InitrdOptions, "compression" | "busyboxPackage" | "programs" | "verity"> & { kernelModules: readonly string[]; verity?: boolean };
     kernelModules: readonly string[];
     stage2Init: string;
   };

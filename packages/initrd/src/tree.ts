@@ -14,6 +14,8 @@ export interface InitrdTreeInputs {
   busybox: { binary: Uint8Array; applets: readonly string[] };
   /** Module files relative to the modules directory, and the depmod files. */
   modules: { version: string; files: { path: string; content: Uint8Array }[] };
+  /** Programs and their libraries (`boot.initrd.programs`): a program takes the place of a busybox applet link of the same path. */
+  programs?: readonly { path: string; mode: number; content: Uint8Array }[];
 }
 
 /** The initrd's entries (unsorted; the cpio writer orders them). */
@@ -26,12 +28,14 @@ export function initrdTree(inputs: InitrdTreeInputs): TreeEntry[] {
     { path: "/dev/null", type: "char", mode: 0o666, uid: 0, gid: 0, major: 1, minor: 3 },
     ...["/dev", "/proc", "/sys", "/run", "/mnt", "/lower", "/layers", "/upper", "/tmp", "/etc", "/lib/modules"].map((p) => dir(p)),
   ];
+  const programs = new Set((inputs.programs ?? []).map((p) => p.path));
   for (const applet of inputs.busybox.applets) {
-    if (applet === "bin/busybox") continue;
+    if (applet === "bin/busybox" || programs.has(`/${applet}`)) continue;
     entries.push({ path: `/${applet}`, type: "symlink", mode: 0o777, uid: 0, gid: 0, target: "/bin/busybox" });
   }
   const base = `/lib/modules/${inputs.modules.version}`;
   for (const file of inputs.modules.files) entries.push({ path: `${base}/${file.path}`, type: "file", mode: 0o644, uid: 0, gid: 0, content: file.content });
+  for (const p of inputs.programs ?? []) entries.push({ path: p.path, type: "file", mode: p.mode, uid: 0, gid: 0, content: p.content });
   return entries;
 }
 
