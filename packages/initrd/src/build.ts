@@ -16,6 +16,7 @@ import { debianModule, debianPackageSource } from "@notos/debian";
 import { kernel, kernelModule, type KernelArtifact } from "@notos/kernel";
 import { busyboxApplets, busyboxFromDeb, type Busybox } from "./busybox.js";
 import { commandLine } from "./command-line.js";
+import { verityStage1Module } from "./verity.js";
 import { writeCompressed, type Compression } from "./compress.js";
 import { cpioChunks, planCpio } from "./cpio.js";
 import { initrdOptions } from "./options.js";
@@ -189,7 +190,7 @@ export const initrd = defineBuilder({
  * they read; the kernel builder the initrd takes, and the debian options of
  * their package source, come through the imported modules.
  */
-export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule, debianModule], options: initrdOptions, builders: [initrd, initrdBase, commandLine] });
+export const initrdModule = defineModule({ name: "@notos/initrd", imports: [kernelModule, debianModule, verityStage1Module], options: initrdOptions, builders: [initrd, initrdBase, commandLine] });
 
 /** The part of the configuration the initrd depends on: exactly what the initrd builder reads. */
 export function initrdConfigSlice(config: BuildContext["config"]): unknown {

@@ -9,6 +9,7 @@
 import { shellQuote } from "@notos/core/text";
 import { modulesClosure, type KernelArtifact } from "@notos/kernel";
 import type { InitrdOptions } from "./options.js";
+import { VERITY_DEVICE } from "./verity.js";
 
 /** What stage 1 needs to know about the kernel. */
 export type Stage1Kernel = Pick<KernelArtifact, "version" | "index">;
@@ -93,6 +94,7 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     '    root=*) root="${arg#root=}" ;;',
     "    notos.shell) shell=1 ;;",
     "    notos.debug) set -x ;;",
+    ...(initrd.verity ? ['    notos.verity=*) verity="${arg#notos.verity=}" ;;'] : []),
     "  esac",
     "done",
     'log "kernel $(uname -r), root device $root"',
@@ -200,6 +202,26 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     '[ "$dev" = "$root" ] || log "root device $root is $dev"',
     'root=$dev',
   );
+  if (initrd.verity) {
+    const format = "notos.verity=<data blocks>,<hash start block>,<root hash>,<salt>";
+    const mapped = `/dev/mapper/${VERITY_DEVICE}`;
+    add(
+      "",
+      "# The root through dm-verity: the kernel checks every block it reads against",
+      "# the hash tree after the data, whose root hash the (signed) command line",
+      "# carries; a changed block is an I/O error, never served.",
+      `[ -n "$verity" ] || fail ${q(`this initrd opens the root through dm-verity, and the kernel command line has no ${format}`)}`,
+      'set -- $(echo "$verity" | tr , \' \')',
+      `[ $# -eq 4 ] || fail "notos.verity=$verity: expected ${format}"`,
+      'case "$1$2" in *[!0-9]*) fail "notos.verity=$verity: the block counts are not numbers" ;; esac',
+      'case "$3$4" in *[!0-9a-f]*) fail "notos.verity=$verity: the root hash and salt are not lower-case hex" ;; esac',
+      'log "opening $root through dm-verity ($1 data blocks, root hash $3)"',
+      `dmsetup create --readonly --noudevsync ${VERITY_DEVICE} --table "0 $(($1 * 8)) verity 1 $root $root 4096 4096 $1 $2 sha256 $3 $4" || fail "opening the root $root through dm-verity: the kernel refused the table (notos.verity=$verity)"`,
+      `dmsetup mknodes ${VERITY_DEVICE} || fail ${q(`making the device node ${mapped}`)}`,
+      `[ -b ${mapped} ] || fail ${q(`dm-verity gave no ${mapped}`)}`,
+      `root=${mapped}`,
+    );
+  }
   add(
     `log "mounting $root (${initrd.rootFsType}) read-only on /lower"`,
     `mount -t ${q(initrd.rootFsType)} -o ro "$root" /lower || fail "mounting the root device $root (${initrd.rootFsType}) read-only"`,

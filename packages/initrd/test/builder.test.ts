@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { evalSystem, realise, type Builder } from "@notos/core";
 import { buildGraph, distFiles, runGraph } from "@notos/core/graph";
 import { kernel, type KernelArtifact } from "@notos/kernel";
-import { buildInitrd, commandLine, initrd, initrdBase, initrdModule, initrdParts, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
+import { buildInitrd, commandLine, commandLineParts, initrd, initrdBase, initrdModule, initrdParts, type CommandLineArtifact, type InitrdArtifact } from "../src/index.js";
 import { kernelCommandLine } from "../src/public/stage1.js";
 import { bootOptions, realiseOptions, testContext, type TestOptions } from "./context.js";
 import { PART_FILE, testPart } from "./part.js";
@@ -103,7 +103,7 @@ describe("the initrd builder", () => {
     const ctx = testContext({ ...bootOptions, system: { name: "elsewhere" } });
     await expect(realise(probe, realiseOptions(ctx))).rejects.toThrow("probe stops here");
     expect(seen).toEqual({ boot: { initrd: { rootDevice: "/dev/vda" }, kernelParams: ["console=ttyS0"] } });
-    expect(commandLine.inputs).toEqual({});
+    expect(commandLine.inputs).toEqual({ parts: commandLineParts });
     expect(commandLine.packageSets(seen)).toEqual([]);
   });
 

@@ -102,6 +102,45 @@ describe("generateStage1", () => {
   });
 });
 
+describe("stage 1 with boot.initrd.verity", () => {
+  const verityIndex: ModuleIndex = { ...index, modules: [...index.modules, mod("dm_mod"), mod("dm_bufio"), mod("dm_verity", ["dm_mod", "dm_bufio"])] };
+  const options: TestOptions = { boot: { ...base.boot, initrd: { kernelModules: ["virtio_blk", "squashfs", "overlay"], verity: true } } };
+  const script = () => generateStage1(config(options), { version: verityIndex.version, index: verityIndex });
+  /** The verity block of /init, run by the host's sh with `cmdline` as notos.verity's value and a dmsetup that prints its arguments. */
+  async function open(verity: string): Promise<string> {
+    const text = script();
+    const block = text.slice(text.indexOf('[ -n "$verity" ]'), text.indexOf("\nroot=/dev/mapper/notos-root\n"));
+    const t = mkdtempSync(join(tmpdir(), "notos-verity-stage1-"));
+    const prelude = `fail() { echo "FAILED: $*"; exit 1; }\nlog() { :; }\ndmsetup() { echo "dmsetup $*"; }\nroot=/dev/vda\nverity=${shellQuote(verity)}\n`;
+    const { stdout } = await execa("sh", { input: `${prelude}${block.replaceAll("[ -b /dev/mapper/notos-root ]", "true")}\n`, reject: false, cwd: t });
+    return stdout;
+  }
+
+  it("loads dm-verity and reads notos.verity= from the command line; without the option, neither", async () => {
+    await syntaxOk(script());
+    expect(config(options).boot.initrd.kernelModules).toContain("dm-verity");
+    expect(config(options).boot.initrd.programs).toEqual([{ package: "dmsetup", path: "/usr/sbin/dmsetup" }]);
+    expect(script()).toContain('notos.verity=*) verity="${arg#notos.verity=}" ;;');
+    expect(script()).toMatch(/load_modules .*dm_mod dm_bufio dm_verity/);
+    expect(script().indexOf("dmsetup create")).toBeLessThan(script().indexOf("mount -t squashfs"));
+    const plain = generateStage1(config(base), kernel);
+    expect(plain).not.toContain("verity");
+    expect(config(base).boot.initrd.programs).toEqual([]);
+  });
+
+  it("gives dmsetup the verity table over the root device, and refuses a malformed parameter or none", async () => {
+    const hash = "ab".repeat(32);
+    const salt = "cd".repeat(32);
+    const out = await open(`4855,4855,${hash},${salt}`);
+    expect(out).toContain(`dmsetup create --readonly --noudevsync notos-root --table 0 38840 verity 1 /dev/vda /dev/vda 4096 4096 4855 4855 sha256 ${hash} ${salt}`);
+    expect(out).not.toContain("FAILED");
+    expect(await open("")).toMatch(/FAILED: this initrd opens the root through dm-verity, and the kernel command line has no notos.verity=/);
+    expect(await open(`4855,${hash},${salt}`)).toMatch(/FAILED: notos.verity=.*: expected notos.verity=<data blocks>,<hash start block>,<root hash>,<salt>/);
+    expect(await open(`48x5,4855,${hash},${salt}`)).toMatch(/FAILED: .*the block counts are not numbers/);
+    expect(await open(`4855,4855,${hash.toUpperCase()},${salt}`)).toMatch(/FAILED: .*not lower-case hex/);
+  });
+});
+
 // The root-finding functions of /init, run by the host's sh against a
 // sysfs tree and a disk image made here: the same code stage 1 runs, with
 // /sys and /dev moved under a temporary directory.
