@@ -16,6 +16,8 @@ import { rootfsOptions } from "./options.js";
 import { writeSquashfs, type Compression } from "./squashfs.js";
 import { tarSize } from "./tar.js";
 import { pathFilter } from "./glob.js";
+import { appendVerityTree, verityKernelParam, type VerityInfo } from "./verity.js";
+import { COMMAND_LINE_PART_ROLE } from "@notos/initrd";
 import { dependentsOf, planSelections } from "./select.js";
 
 /** Bump when the same inputs would give a different image. */
@@ -34,8 +36,12 @@ export interface RootfsArtifact extends Artifact {
   /** sizes.json: bytes per package and layer, largest first. */
   sizeReport: string;
   compression: Compression;
-  /** Bytes of root.squashfs. */
+  /** Bytes of root.squashfs (with the hash tree, under `rootfs.verity`). */
   size: number;
+  /** Under `rootfs.verity`: where the hash tree is and its root hash. */
+  verity?: VerityInfo;
+  /** Its kernel parameters (a command-line part): `notos.verity=…` under `rootfs.verity`, else none. */
+  kernelParams: string[];
 }
 
 /** How the builder runs, not what it makes: none of it is part of the store key (the options it makes the image from are `RootfsConfig`). */
@@ -50,6 +56,7 @@ interface RootfsMeta {
   compression: Compression;
   size: number;
   epoch: number;
+  verity?: VerityInfo;
 }
 
 /** sqfstar's version line: part of the key, since another squashfs-tools may pack other bytes. */
@@ -73,6 +80,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
     version: BUILDER_VERSION,
     description: "The system's Debian packages, merged onto a merged /usr with the skeleton and packed into root.squashfs (the layers go to the initrd: root-layers).",
     reads: ["rootfs", "environment.packages"],
+    // Its kernel parameter (the root hash) goes on the command line, which signing covers.
+    roles: [COMMAND_LINE_PART_ROLE],
     packages: (o) => [
       // Modules add packages in import order and may repeat one: the set is what matters, not the order.
       { name: "rootfs", roots: [...new Set(o.environment.packages)].sort(), dependencies: "all", recommends: o.rootfs.recommends },
@@ -119,7 +128,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       for (const w of plan.whole) reporter.info(`${w.name}: kept whole (${w.why})`);
       reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
       const tarBytes = tarSize(root.entries);
-      const { size } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
+      const { size: squashfsSize } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
         compression,
         blockSize: o.rootfs.blockSize,
         epoch,
@@ -127,11 +136,19 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         ...(options.processors !== undefined ? { processors: options.processors } : {}),
         onBytes: (done) => reporter.bytes("writing root.squashfs", done, Math.max(done, tarBytes)),
       });
+      let size = squashfsSize;
+      let verity: VerityInfo | undefined;
+      if (o.rootfs.verity) {
+        reporter.step("appending the dm-verity hash tree");
+        verity = await appendVerityTree(join(out, IMAGE_FILE));
+        size = (await fs.stat(join(out, IMAGE_FILE))).size;
+        reporter.info(`dm-verity: ${verity.dataBlocks} data blocks, ${verity.hashBlocks} hash blocks, root hash ${verity.rootHash}`);
+      }
       await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
-      const sizes = { ...sizeReport(root.entries, root.tree.origins, { compression, bytes: size }), selections, keptWhole: plan.whole };
+      const sizes = { ...sizeReport(root.entries, root.tree.origins, { compression, bytes: squashfsSize }), selections, keptWhole: plan.whole };
       await fs.writeFile(join(out, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
       reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${compression}), ${root.entries.length} entries from ${packages.length} packages`);
-      return { compression, size, epoch };
+      return { compression, size, epoch, ...(verity ? { verity } : {}) };
     },
     artifact: (entry): RootfsArtifact => ({
       builder: "rootfs",
@@ -143,6 +160,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       sizeReport: join(entry.path, SIZES_FILE),
       compression: entry.meta.compression,
       size: entry.meta.size,
+      ...(entry.meta.verity ? { verity: entry.meta.verity } : {}),
+      kernelParams: entry.meta.verity ? [verityKernelParam(entry.meta.verity)] : [],
     }),
     dist: (a) => ({ [IMAGE_FILE]: a.image }),
   });

@@ -10,3 +10,4 @@ export { rootfsModule, buildRootfs, type RootfsInputs, type BuiltRoot } from "./
 export { rootfsOptions, type RootfsConfig } from "./options.js";
 export type { Compression } from "./squashfs.js";
 export { RootfsError } from "./errors.js";
+export { appendVerityTree, verityTree, verityKernelParam, VERITY_BLOCK_SIZE, type VerityInfo } from "./verity.js";

@@ -10,7 +10,10 @@ import { rootfs, rootfsBuilder, type RootfsArtifact, type RootfsRunOptions } fro
 import { rootLayers, type RootLayersArtifact } from "./layers.js";
 import { rootfsOptions } from "./options.js";
 
-export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debianModule], options: rootfsOptions, builders: [rootfs, rootLayers] });
+/** Under `rootfs.verity`, stage 1 opens the root through dm-verity (@notos/initrd's `boot.initrd.verity`). */
+const rootfsVerityModule = defineModule(({ config }) => (config.rootfs.verity ? { name: "@notos/rootfs verity", boot: { initrd: { verity: true } } } : { name: "@notos/rootfs verity" }));
+
+export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debianModule, rootfsVerityModule], options: rootfsOptions, builders: [rootfs, rootLayers] });
 
 export interface RootfsInputs {
   /** Layers on top of the packages, in order (later ones override earlier ones). */

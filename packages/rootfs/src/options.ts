@@ -52,6 +52,12 @@ const rootfsSchema = z
         "Per-package file selections, declared by the modules that pull the packages in: package → the files kept (keep/drop globs) and why. A selection holds while only the packages in `for` depend on the package; directories and `include` paths always stay.",
       ),
     keepWhole: z.array(z.string()).default([]).describe("Packages kept whole whatever `packageFiles` selects for them."),
+    verity: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Append a dm-verity hash tree to root.squashfs and put its root hash on the kernel command line (notos.verity=); stage 1 opens the root through dm-verity, so a changed block is an I/O error at run time, never served.",
+      ),
     setuid: z
       .record(absolutePath, z.string().min(1, "a reason why the file needs its privileges"))
       .optional()
