@@ -6,7 +6,7 @@
 // @notos/rootfs/tree; packing entries into squashfs is @notos/rootfs/squashfs.
 export { rootfs, rootfsBuilder, writeRootfsOutputs, type RootfsArtifact, type RootfsRunOptions } from "./build.js";
 export { rootLayers, ROOT_LAYERS_DIR, type RootLayersArtifact } from "./layers.js";
-export { rootfsModule, buildRootfs, type RootfsInputs, type BuiltRoot } from "./module.js";
+export { rootfsModule, rootfsVerityModule, buildRootfs, type RootfsInputs, type BuiltRoot } from "./module.js";
 export { rootfsOptions, type RootfsConfig } from "./options.js";
 export type { Compression } from "./squashfs.js";
 export { RootfsError } from "./errors.js";

@@ -11,7 +11,7 @@ import { rootLayers, type RootLayersArtifact } from "./layers.js";
 import { rootfsOptions } from "./options.js";
 
 /** Under `rootfs.verity`, stage 1 opens the root through dm-verity (@notos/initrd's `boot.initrd.verity`). */
-const rootfsVerityModule = defineModule(({ config }) => (config.rootfs.verity ? { name: "@notos/rootfs verity", boot: { initrd: { verity: true } } } : { name: "@notos/rootfs verity" }));
+export const rootfsVerityModule = defineModule(({ config }) => (config.rootfs.verity ? { name: "@notos/rootfs verity", boot: { initrd: { verity: true } } } : { name: "@notos/rootfs verity" }));
 
 export const rootfsModule = defineModule({ name: "@notos/rootfs", imports: [debianModule, rootfsVerityModule], options: rootfsOptions, builders: [rootfs, rootLayers] });
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
 import { optionSlice } from "@notos/core/graph";
 import { debianModule } from "@notos/debian";
-import { rootLayers, rootfs, rootfsModule, rootfsOptions } from "../src/index.js";
+import { initrdModule } from "@notos/initrd";
+import { rootLayers, rootfs, rootfsModule, rootfsOptions, rootfsVerityModule } from "../src/index.js";
 import { testConfig } from "./system.js";
 
 const OWNED = ["rootfs", "environment.packages"];
@@ -16,7 +17,7 @@ describe("rootfsModule", () => {
     expect(Object.keys(rootfsModule.options ?? {})).toEqual(OWNED);
     expect(rootfsModule.options).toBe(rootfsOptions);
     expect([...rootfs.reads].sort()).toEqual([...OWNED].sort());
-    expect(rootfsModule.imports).toEqual([debianModule]);
+    expect(rootfsModule.imports).toEqual([debianModule, rootfsVerityModule]);
     expect(rootfsModule.builders).toEqual([rootfs, rootLayers]);
     expect(rootLayers.reads).toEqual(["rootfs"]);
     const declared = new Map(evalSystem({ imports: [rootfsModule] }).declarations.map((d) => [d.path, d.schema]));
@@ -27,12 +28,21 @@ describe("rootfsModule", () => {
     const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
-    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid"]);
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid", "rootfs.verity"]);
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "xz" });
     expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });
     expect(byPath.get("environment.packages")).toMatchObject({ type: "list of string", default: [] });
     expect(byPath.get("debian.suites")?.description).toMatch(/\w/);
+  });
+
+  it("turns on stage 1's dm-verity (boot.initrd.verity: dmsetup and dm-verity in the initrd) with rootfs.verity, and only then", () => {
+    const on = evalSystem({ imports: [rootfsModule, initrdModule], rootfs: { verity: true } }).config;
+    expect(on.boot.initrd.verity).toBe(true);
+    expect(on.boot.initrd.programs).toEqual([{ package: "dmsetup", path: "/usr/sbin/dmsetup" }]);
+    expect(on.boot.initrd.kernelModules).toContain("dm-verity");
+    const off = evalSystem({ imports: [rootfsModule, initrdModule] }).config;
+    expect([off.rootfs.verity, off.boot.initrd.verity, off.boot.initrd.programs, off.boot.initrd.kernelModules]).toEqual([false, false, [], []]);
   });
 
   it("gives the builder its package set from its own options", () => {
