@@ -42,6 +42,7 @@ export const hostTools = [
   { need: "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", pkg: "ovmf", why: "a variable store with keys enrolled by Debian, read back in @notos/sign's variable store tests" },
   { need: "sbverify", pkg: "sbsigntool", why: "checks the UKI's Secure Boot signature in @notos/sign's tests" },
   { need: "veritysetup", pkg: "cryptsetup-bin", why: "checks root.squashfs's dm-verity hash tree in @notos/rootfs's tests (the oracle for notos's own writer)" },
+  { need: "rdsquashfs", pkg: "squashfs-tools-ng", why: "finds where a file's data sits in root.squashfs, for the dm-verity boot test's flipped byte" },
   { need: "chromium", pkg: "chromium", why: "renders the pages of the site (@notos/site) in its test" },
 ];
 
