@@ -6,6 +6,9 @@
 // images follow, the kernel and initrd answer from the store):
 //   disk-uki    kernel + initrd + command line → BOOTX64.EFI (systemd's stub)
 //   disk-esp    the EFI system partition (FAT): the UKI and syslinux
+// The ESP, the image and the ISO take the UKI through `ukiSlot`: disk-uki's,
+// unless a builder of the system provides the slot (@notos/sign's sign-uki
+// does, with the UKI signed for Secure Boot).
 //   disk-image  GPT: ESP + root partition → disk.img, disk.qcow2
 //   disk-iso    hybrid ISO (El Torito BIOS and UEFI, GPT) → disk.iso, bootable
 //               from a CD drive too
@@ -13,7 +16,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, promises as fs, readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { defineBuilder, type Artifact } from "@notos/core";
+import { defineBuilder, defineSlot, type Artifact } from "@notos/core";
 import { commandLine, initrd } from "@notos/initrd";
 import { kernel } from "@notos/kernel";
 import { rootfs } from "@notos/rootfs";
@@ -87,6 +90,13 @@ export const uki = defineBuilder({
   }),
 });
 
+/**
+ * The UKI the disk images carry: disk-uki's, unless a builder of the system
+ * provides this slot (a signed UKI). A provider's artifact is a UkiArtifact
+ * of the same command line and root GUID.
+ */
+export const ukiSlot = defineSlot<UkiArtifact>("uki", uki);
+
 // ---------------------------------------------------------------- disk-esp
 
 export interface EspArtifact extends Artifact {
@@ -100,7 +110,7 @@ export const esp = defineBuilder({
   version: "3",
   description: "The EFI system partition (FAT): the UKI as \\EFI\\BOOT\\BOOTX64.EFI for UEFI, syslinux with the kernel and initrd for BIOS.",
   reads: ["disk.firmware"],
-  inputs: { uki, kernel, initrd },
+  inputs: { uki: ukiSlot, kernel, initrd },
   fingerprint: async (o) => ({
     "mkfs.vfat": await toolVersion("mkfs.vfat", ["--help"], "the EFI system partition"),
     mtools: await toolVersion("mcopy", ["--version"], "the EFI system partition"),
@@ -166,7 +176,7 @@ export const diskImage = defineBuilder({
   version: "1",
   description: "The GPT disk: the EFI system partition and the root partition (root.squashfs), as disk.img (raw) and disk.qcow2.",
   reads: ["disk.formats", "disk.firmware", "disk.size", "disk.rootLabel"],
-  inputs: { esp, uki, rootfs },
+  inputs: { esp, uki: ukiSlot, rootfs },
   packages: (o) => (o.disk.firmware.includes("bios") ? [{ name: "disk-syslinux", roots: ["syslinux-common"], dependencies: "none" }] : []),
   fingerprint: async (o): Promise<Record<string, string>> => (o.disk.formats.includes("qcow2") ? { "qemu-img": await toolVersion("qemu-img", ["--version"], '"qcow2" in disk.formats') } : {}),
   async build({ options, inputs, out, packages, reporter, sourceDateEpoch }): Promise<{ layout?: JsonLayout }> {
@@ -245,7 +255,7 @@ export const iso = defineBuilder({
   version: "3",
   description: "The hybrid ISO: El Torito for BIOS (isolinux) and UEFI (an EFI image with the UKI), and a GPT with that image and the root partition for USB sticks and virtual disks.",
   reads: ["disk.formats", "disk.firmware", "disk.rootBy"],
-  inputs: { uki, kernel, initrd, rootfs },
+  inputs: { uki: ukiSlot, kernel, initrd, rootfs },
   packages: (o) =>
     o.disk.formats.includes("iso") && o.disk.firmware.includes("bios") ? [{ name: "disk-isolinux", roots: ["isolinux", "syslinux-common"], dependencies: "none" }] : [],
   fingerprint: async (o): Promise<Record<string, string>> =>

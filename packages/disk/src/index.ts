@@ -9,7 +9,7 @@ import { kernelModule } from "@notos/kernel";
 import { diskImage, esp, iso, uki } from "./builders.js";
 import { diskOptions } from "./options.js";
 
-export { uki, esp, diskImage, iso, UKI_PATH, DIST_NAMES, type UkiArtifact, type EspArtifact, type DiskImageArtifact, type IsoArtifact } from "./builders.js";
+export { uki, ukiSlot, esp, diskImage, iso, UKI_PATH, DIST_NAMES, type UkiArtifact, type EspArtifact, type DiskImageArtifact, type IsoArtifact } from "./builders.js";
 export { diskOptions, diskSchema, parseSize, type DiskOptions, type DiskFormat, type Firmware } from "./options.js";
 export { imageCommandLine, rootSpec } from "./cmdline.js";
 export { DiskError } from "./errors.js";

@@ -26,6 +26,30 @@ export interface BootMedia {
 /** Debian's ovmf package: the combined OVMF image, which `-bios` takes (no variable store to keep). */
 export const OVMF_FIRMWARE = "/usr/share/ovmf/OVMF.fd";
 
+/** Debian's ovmf package: the SMM build that enforces Secure Boot (q35, smm=on, secure pflash). */
+export const OVMF_SECURE_BOOT_CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd";
+
+/**
+ * The variable store a signed build puts into dist/ (@notos/sign): the
+ * user's certificate enrolled as PK, KEK and db. With it, `runvm --uefi`
+ * boots the Secure Boot firmware, so OVMF runs only a UKI that key signed.
+ */
+export const SECURE_BOOT_VARS_FILE = "OVMF_VARS.fd";
+
+/**
+ * QEMU arguments for OVMF with Secure Boot: the SMM firmware read-only and
+ * `vars`, a writable copy of a variable store (the firmware writes to it),
+ * on secure flash that only SMM code may write.
+ */
+export function secureBootArgs(options: { vars: string; code?: string }): string[] {
+  return [
+    "-machine", "q35,smm=on",
+    "-global", "driver=cfi.pflash01,property=secure,value=on",
+    "-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(options.code ?? OVMF_SECURE_BOOT_CODE)}`,
+    "-drive", `if=pflash,format=raw,unit=1,file=${qemuOptValue(options.vars)}`,
+  ];
+}
+
 /** The files in dist/ that `runvm --disk` and `--iso` boot, in order of preference. */
 export const MEDIA_FILES = {
   disk: [
@@ -54,7 +78,10 @@ export function bootMediaArgs(media: BootMedia): string[] {
  * The part of runvm that picks the boot: `--disk` (dist's disk.img, else
  * disk.qcow2), `--iso` (disk.iso), `--uefi` (OVMF; NOTOS_OVMF overrides),
  * each consumed from the front of "$@"; without them, `direct` — the
- * direct-boot arguments. It sets the bash array `boot_args`. `word` turns
+ * direct-boot arguments. It sets the bash array `boot_args`. With --uefi
+ * and a signed build's OVMF_VARS.fd beside runvm, the firmware is OVMF's
+ * Secure Boot build (secureBootArgs) with a temporary copy of that store,
+ * and `launch` is emptied so runvm waits for QEMU and removes the copy. `word` turns
  * an argument into a shell word (runvm's, which expands its placeholders),
  * `lines` lays out the direct-boot arguments as runvm lays out its own;
  * `here` is the placeholder of runvm's directory.
@@ -73,6 +100,7 @@ export function runvmMediaBlock(options: { direct: readonly string[]; here: stri
       ])
       .join("\n");
   return `# The boot: the kernel directly, or a disk image or ISO through the firmware.
+launch=exec
 media=
 firmware=bios
 while [ $# -gt 0 ]; do
@@ -97,7 +125,19 @@ ${attach("iso")}
     boot_args=(${options.lines ? `\n${options.lines(options.direct, "      ")}\n    ` : words(options.direct)})
     ;;
 esac
-if [ "$firmware" = uefi ]; then
+if [ "$firmware" = uefi ] && [ -r "$here/${SECURE_BOOT_VARS_FILE}" ]; then
+  # A signed build: OVMF's Secure Boot firmware with dist/'s variable store (the signer's
+  # certificate enrolled), so the firmware runs only a UKI that key signed. The firmware
+  # writes to its store, so it gets a temporary copy; dist/ stays as it was built.
+  ovmf=\${NOTOS_OVMF:-${OVMF_SECURE_BOOT_CODE}}
+  [ -r "$ovmf" ] || die "Secure Boot firmware $ovmf not found: install Debian's ovmf package (apt-get install ovmf) or set NOTOS_OVMF"
+  vars=$(mktemp "\${TMPDIR:-/tmp}/notos-ovmf-vars.XXXXXX") || die "cannot make a temporary copy of $here/${SECURE_BOOT_VARS_FILE}"
+  trap 'rm -f "$vars"' EXIT
+  cp "$here/${SECURE_BOOT_VARS_FILE}" "$vars"
+  launch= # not exec: the copy is removed when QEMU ends
+  echo "runvm: UEFI Secure Boot: $ovmf with the keys of $here/${SECURE_BOOT_VARS_FILE}; the firmware runs only a UKI they signed" >&2
+  boot_args=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on -drive "if=pflash,format=raw,unit=0,readonly=on,file=\${ovmf//,/,,}" -drive "if=pflash,format=raw,unit=1,file=\${vars//,/,,}" "\${boot_args[@]}")
+elif [ "$firmware" = uefi ]; then
   ovmf=\${NOTOS_OVMF:-${OVMF_FIRMWARE}}
   [ -r "$ovmf" ] || die "UEFI firmware $ovmf not found: install Debian's ovmf package (apt-get install ovmf) or set NOTOS_OVMF"
   boot_args=(-bios "$ovmf" "\${boot_args[@]}")

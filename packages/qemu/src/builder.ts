@@ -15,7 +15,7 @@ export interface RunvmArtifact extends Artifact {
 
 export const runvm = defineBuilder({
   name: "runvm",
-  version: "2",
+  version: "3",
   description: "dist/runvm: boots the files beside it with qemu-system-x86_64 (KVM when a probe shows it works, else TCG).",
   reads: ["qemu", "system.name", "system.version"],
   async build({ options, out }) {

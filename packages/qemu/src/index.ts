@@ -8,7 +8,7 @@ export { qemuOptions, type QemuOptions, type QemuOptionsInput, type PortForward,
 export { defaultVmConfig, type VmConfig } from "./config.js";
 export { runvmScript, type RunvmOptions } from "./runvm.js";
 export { qemuArgs, distFiles, type QemuArgsOptions, type DistFiles, type Accel, type ConsoleMode } from "./args.js";
-export { bootMediaArgs, OVMF_FIRMWARE, MEDIA_FILES, type BootMedia, type BootFirmware } from "./boot-media.js";
+export { bootMediaArgs, secureBootArgs, OVMF_FIRMWARE, OVMF_SECURE_BOOT_CODE, SECURE_BOOT_VARS_FILE, MEDIA_FILES, type BootMedia, type BootFirmware } from "./boot-media.js";
 export {
   Machine,
   type MachineOptions,

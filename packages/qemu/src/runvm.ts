@@ -5,7 +5,7 @@
 import { shellQuote } from "@notos/core/text";
 import type { VmConfig } from "./config.js";
 import { buildQemuArgs, DIST_NAMES, diskPath, directBootArgs, PROBE_SUCCESS_TEXT, accelArgs, accelProbeArgs, type DistFiles } from "./args.js";
-import { runvmMediaBlock } from "./boot-media.js";
+import { MEDIA_FILES, SECURE_BOOT_VARS_FILE, runvmMediaBlock } from "./boot-media.js";
 
 /** Seconds a KVM probe may take before KVM counts as not working. */
 export const KVM_PROBE_TIMEOUT_SECONDS = 5;
@@ -97,7 +97,8 @@ export function runvmScript(config: VmConfig, options: RunvmOptions = {}): strin
 #
 # Without --disk or --iso QEMU boots kernel and initrd directly; --disk boots disk.img (or
 # disk.qcow2) and --iso disk.iso from this directory through the firmware: SeaBIOS, or OVMF
-# with --uefi (NOTOS_OVMF=PATH overrides the firmware file).
+# with --uefi (NOTOS_OVMF=PATH overrides the firmware file). A signed build's OVMF_VARS.fd
+# beside this script makes --uefi boot OVMF's Secure Boot firmware with it.
 #
 # The serial console is on this terminal: Ctrl-a x quits, Ctrl-a c toggles the QEMU monitor.
 # Environment:
@@ -170,7 +171,7 @@ cmdline=$(cat "$here/${DIST_NAMES.commandLine}")
 
 ${runvmMediaBlock({ direct: directBootArgs(dist, CMDLINE), here: HERE, word: shellWord, lines: (a, indent) => renderArgs([...a], indent) })}
 
-exec "$qemu" \\
+$launch "$qemu" \\
 ${renderArgs(args, "  ")}
   "$@"
 `;
@@ -194,12 +195,17 @@ function signatureBlock(): string {
 insecure=
 trust=\${NOTOS_TRUST:-}
 own_args=()
+want_media=
+want_uefi=
 while [ $# -gt 0 ]; do
   case $1 in
     --insecure) insecure=1 ;;
     --trust) [ $# -ge 2 ] || die "--trust needs the signer's certificate file"; trust=$2; shift ;;
     --trust=*) trust=\${1#--trust=} ;;
-    --disk | --iso | --uefi | --bios) own_args+=("$1") ;;
+    --disk) want_media=disk; own_args+=("$1") ;;
+    --iso) want_media=iso; own_args+=("$1") ;;
+    --uefi) want_uefi=1; own_args+=("$1") ;;
+    --bios) want_uefi=; own_args+=("$1") ;;
     *) break ;;
   esac
   shift
@@ -218,6 +224,16 @@ verify_dist() { # certificate
     die "bad signature: $here/SHA256SUMS.sig is not a signature of SHA256SUMS by the key of $cert (another key signed it, or SHA256SUMS changed). Build again with your key, pass --trust FILE with the signer's certificate, or boot unchecked with --insecure"
   for f in ${SIGNED_FILES.join(" ")}; do
     grep -q "^[0-9a-f]\\{64\\}  $f\\$" "$here/SHA256SUMS" || die "SHA256SUMS does not cover $f: build again with @notos/sign's signModule"
+  done
+  # What a firmware boot reads must be signed too: the image it boots, and the keys it enforces.
+  boots=
+  case $want_media in
+    disk) ${MEDIA_FILES.disk.map((m, i) => `${i === 0 ? "if" : "elif"} [ -r "$here/${m.name}" ]; then boots=${m.name}; `).join("")}fi ;;
+    iso) boots=${MEDIA_FILES.iso[0].name} ;;
+  esac
+  if [ -n "$want_uefi" ] && [ -r "$here/${SECURE_BOOT_VARS_FILE}" ]; then boots="$boots ${SECURE_BOOT_VARS_FILE}"; fi
+  for f in $boots; do
+    grep -q "^[0-9a-f]\\{64\\}  $f\\$" "$here/SHA256SUMS" || die "SHA256SUMS does not cover $f, which this boot reads: build again with @notos/sign's signModule (it signs the disk images and the variable store too)"
   done
   while read -r sum name; do
     [ -r "$here/$name" ] || die "$here/$name is signed but missing: build again"

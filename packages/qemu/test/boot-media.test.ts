@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST_NAMES } from "../src/args.js";
-import { OVMF_FIRMWARE, bootMediaArgs, defaultVmConfig, distFiles, qemuArgs, runvmScript } from "../src/index.js";
+import { OVMF_FIRMWARE, OVMF_SECURE_BOOT_CODE, bootMediaArgs, defaultVmConfig, distFiles, qemuArgs, runvmScript, secureBootArgs } from "../src/index.js";
 
 let work: string;
 let stub: string;
@@ -100,5 +100,43 @@ describe("runvm's boot flags", () => {
     expect(ovmf.exitCode).toBe(1);
     expect(ovmf.stderr).toMatch(/UEFI firmware .*nowhere\.fd not found: install Debian's ovmf package/);
     for (const r of [iso, uefi, ovmf]) expect(r.qemu).toBeUndefined();
+  });
+});
+
+describe("runvm --uefi of a signed build (OVMF_VARS.fd beside runvm)", () => {
+  it("boots OVMF's Secure Boot firmware with a temporary copy of the store, removed when QEMU ends", async () => {
+    const dir = await dist("secure", ["disk.img"]);
+    await writeFile(join(dir, "OVMF_VARS.fd"), "the enrolled keys");
+    // This stand-in also keeps what it found in the writable flash, and where that was.
+    const seen = join(work, "vars-seen");
+    const keeper = join(work, "fake-qemu-vars");
+    await writeFile(keeper, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nfor a in "$@"; do case $a in *unit=1,file=*) cp "\${a#*unit=1,file=}" '${seen}' ;; esac; done\n`);
+    await chmod(keeper, 0o755);
+    const r = await runvm(dir, ["--disk", "--uefi", "-smp", "2"], { NOTOS_QEMU: keeper, NOTOS_OVMF: OVMF_FIRMWARE });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/runvm: UEFI Secure Boot: .* with the keys of .*\/OVMF_VARS\.fd/);
+    const flash = r.qemu!.find((a) => a.startsWith("if=pflash,format=raw,unit=1,file="))!;
+    const copy = flash.slice("if=pflash,format=raw,unit=1,file=".length);
+    expect(copy.startsWith(dir)).toBe(false);
+    expect(await readFile(seen, "utf8")).toBe("the enrolled keys");
+    await expect(readFile(copy)).rejects.toThrow(/ENOENT/);
+    expect(r.qemu).not.toContain("-bios");
+    const expected = secureBootArgs({ vars: copy, code: OVMF_FIRMWARE });
+    expect(r.qemu!.slice(r.qemu!.indexOf("-machine"), r.qemu!.indexOf("-machine") + expected.length)).toEqual(expected);
+    expect(r.qemu).toContain(`file=${dir}/disk.img,if=virtio,format=raw,readonly=on`);
+    expect(r.qemu!.slice(-2)).toEqual(["-smp", "2"]);
+  });
+
+  it("says which firmware is missing, and boots SeaBIOS without --uefi", async () => {
+    const dir = await dist("secure-no-code", ["disk.img"]);
+    await writeFile(join(dir, "OVMF_VARS.fd"), "keys");
+    const r = await runvm(dir, ["--disk", "--uefi"], { NOTOS_OVMF: join(work, "nowhere.fd") });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/Secure Boot firmware .*nowhere\.fd not found: install Debian's ovmf package/);
+    expect(r.qemu).toBeUndefined();
+    const bios = await runvm(dir, ["--disk"]);
+    expect(bios.exitCode, bios.stderr).toBe(0);
+    expect(bios.qemu).not.toContain("-machine");
+    expect(secureBootArgs({ vars: "/v" })).toContain(`if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_SECURE_BOOT_CODE}`);
   });
 });
