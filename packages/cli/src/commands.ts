@@ -40,7 +40,9 @@ commands:
                             tasks turbo's dist task must depend on
   lock [--refresh]          bring notos.lock.json up to date with the builders' package sets
   gc                        remove store entries no recorded build (of any system sharing the store) used
-  diff A B [--json]         compare two builds' dist/ directories: packages, files, sizes (their SBOMs)
+  diff A [B] [--json]       compare two builds' packages, files and sizes (their SBOMs); each a dist/
+                            directory or a git revision, built from a temporary checkout with the notos
+                            packages installed now; without B, A and the working tree
   site [DIST] [--out DIR]   a static site of what the build wrote (default: dist/ → site/)
   keygen [--dir DIR]        make the signing key pair builds sign with (default: $XDG_CONFIG_HOME/notos/keys)
 
@@ -153,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
         return 0;
       }
       case "diff":
-        return await diffCommand(positionals, { json: values.json }, io);
+        return await diffCommand(positionals, { json: values.json, ...(values.system !== undefined ? { system: values.system } : {}), reporter }, io);
       case "site":
         return await siteCommand(await load(), positionals, { ...(values.out !== undefined ? { out: values.out } : {}) }, io);
       default:

@@ -22,6 +22,8 @@ export interface BuildSystemOptions {
   distDir?: string;
   /** Where packages come from; default: the Debian archive with the system's `debian` options and lock file. */
   packages?: PackageSource;
+  /** The roots file the build's entries are kept under (gc keeps them); default: the system's dist roots (`rootsName`). */
+  roots?: string;
 }
 
 export interface BuiltSystem {
@@ -84,7 +86,7 @@ export async function buildSystem(system: LoadedSystem, options: BuildSystemOpti
   await writeRoots(
     system.storeDir,
     // A partial build (`notos build`, `notos path`) keeps its own roots, so it never drops what the last dist used.
-    options.only ? `${rootsName(system)}-partial` : rootsName(system),
+    options.roots ?? (options.only ? `${rootsName(system)}-partial` : rootsName(system)),
     entries.map((p) => basename(p)),
   );
   if (failed) throw failed.reason;
