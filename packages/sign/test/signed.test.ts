@@ -13,15 +13,22 @@
 //   as PK, KEK and db): in one boot, the firmware tries the unsigned UKI,
 //   the UKI signed with B, and A-signed UKIs with one byte flipped in
 //   .linux, .initrd and .cmdline — each "Access Denied" — and then boots
-//   the good one, whose kernel sees Secure Boot enabled and runs stage 1.
+//   the good one, whose kernel sees Secure Boot enabled and runs stage 1;
+// - the disk image: its ESP holds the signed UKI (the unsigned one without
+//   a key); `runvm --disk --uefi` boots it with OVMF's Secure Boot firmware
+//   and dist/'s variable store, and the guest's firmware variables say
+//   Secure Boot is on; a disk.img whose UKI is unsigned, or has one byte
+//   changed, is refused by the firmware ("Access Denied") when runvm's own
+//   check is skipped (--insecure), and by runvm before QEMU starts otherwise.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey, sign as cryptoSign } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Artifact } from "@notos/core";
+import type { DiskImageArtifact } from "@notos/disk";
 import { readPe } from "@notos/disk/pe";
 import { keygen, type SigningKey } from "@notos/keys";
 import { MANIFEST_FILE, SIGNATURE_FILE, authenticodeDigest, manifestSignatureValid, parseManifest, secureBootQemuArgs, secureBootVarStore, signPe } from "../src/index.js";
@@ -43,10 +50,10 @@ beforeAll(async () => {
 }, 1_200_000);
 
 describe("a build with key A", () => {
-  it("writes SHA256SUMS over the direct-boot files, its signature, and the signed UKI", () => {
-    expect(readdirSync(build.dist).sort()).toEqual(["BOOTX64.EFI", "SHA256SUMS", "SHA256SUMS.sig", "command-line", "initrd", "kernel", "root.squashfs", "runvm"]);
+  it("writes SHA256SUMS over what runvm boots, its signature, the signed UKI and the variable store", () => {
+    expect(readdirSync(build.dist).sort()).toEqual(["BOOTX64.EFI", "OVMF_VARS.fd", "SHA256SUMS", "SHA256SUMS.sig", "command-line", "disk.img", "initrd", "kernel", "root.squashfs", "runvm"]);
     const entries = parseManifest(readFileSync(join(build.dist, MANIFEST_FILE), "utf8"));
-    expect(entries.map((e) => e.name)).toEqual(["command-line", "initrd", "kernel", "root.squashfs"]);
+    expect(entries.map((e) => e.name)).toEqual(["OVMF_VARS.fd", "command-line", "disk.img", "initrd", "kernel", "root.squashfs"]);
     for (const e of entries) expect(createHash("sha256").update(readFileSync(join(build.dist, e.name))).digest("hex")).toBe(e.sha256);
     expect(manifestSignatureValid(readFileSync(join(build.dist, MANIFEST_FILE)), readFileSync(join(build.dist, SIGNATURE_FILE)), readFileSync(A.certificate))).toBe(true);
     expect(manifestSignatureValid(readFileSync(join(build.dist, MANIFEST_FILE)), readFileSync(join(build.dist, SIGNATURE_FILE)), readFileSync(B.certificate))).toBe(false);
@@ -96,6 +103,10 @@ describe("a build with key A", () => {
     expect(path(unsigned, "sign-dist")).not.toBe(path(build, "sign-dist"));
     expect(readdirSync(unsigned.dist)).not.toContain(SIGNATURE_FILE);
     expect(readdirSync(unsigned.dist)).not.toContain("BOOTX64.EFI");
+    expect(readdirSync(unsigned.dist)).not.toContain("OVMF_VARS.fd");
+    // Without a key the disk image carries disk-uki's UKI, passed through sign-uki unchanged.
+    expect(espUki(unsigned).equals(readFileSync(uki()))).toBe(true);
+    expect(espUki(build).equals(readFileSync(join(build.dist, "BOOTX64.EFI")))).toBe(true);
     const said = unsigned.events.filter((e) => e.type === "log" && /unsigned: no signing key/.test(String((e as { message?: string }).message)));
     expect(said).toHaveLength(1);
   }, 600_000);
@@ -129,7 +140,7 @@ describe("runvm checks dist/ before QEMU starts", () => {
     expect((await runvm([], { NOTOS_SIGNING_KEYS: join(work, "a") })).ran).toBe(true);
   });
 
-  for (const file of ["kernel", "initrd", "command-line", "root.squashfs"]) {
+  for (const file of ["kernel", "initrd", "command-line", "root.squashfs", "disk.img", "OVMF_VARS.fd"]) {
     it(`refuses one flipped byte in ${file}`, async () => {
       const f = join(dist, file);
       const original = readFileSync(f);
@@ -165,6 +176,26 @@ describe("runvm checks dist/ before QEMU starts", () => {
       expect(insecure.ran).toBe(true);
       expect(insecure.stderr).toContain("--insecure: booting without checking signatures");
     } finally {
+      writeFileSync(join(dist, SIGNATURE_FILE), sig);
+    }
+  });
+
+  it("refuses --disk --uefi when SHA256SUMS does not cover the image and the variable store it boots", async () => {
+    const sums = readFileSync(join(dist, MANIFEST_FILE));
+    const sig = readFileSync(join(dist, SIGNATURE_FILE));
+    const directOnly = parseManifest(sums.toString()).filter((e) => !["disk.img", "OVMF_VARS.fd"].includes(e.name));
+    try {
+      // Signed by A, as an older build signed it: the four direct-boot files alone.
+      const text = directOnly.map((e) => `${e.sha256}  ${e.name}\n`).join("");
+      writeFileSync(join(dist, MANIFEST_FILE), text);
+      writeFileSync(join(dist, SIGNATURE_FILE), cryptoSign("sha256", Buffer.from(text), createPrivateKey(readFileSync(A.key))));
+      const direct = await runvm([], { NOTOS_TRUST: A.certificate });
+      expect(direct.ran, direct.stderr).toBe(true);
+      const disk = await runvm(["--disk", "--uefi"], { NOTOS_TRUST: A.certificate });
+      expect(disk.ran).toBe(false);
+      expect(disk.stderr).toMatch(/SHA256SUMS does not cover disk\.img, which this boot reads/);
+    } finally {
+      writeFileSync(join(dist, MANIFEST_FILE), sums);
       writeFileSync(join(dist, SIGNATURE_FILE), sig);
     }
   });
@@ -230,6 +261,118 @@ describe("UEFI Secure Boot with A's keys enrolled", () => {
     expect(text).not.toMatch(new RegExp(`Pci\\(0x${(0x10 + candidates.length - 1).toString(16)},0x0\\).*Access Denied`, "i"));
   }, 300_000);
 });
+
+describe("runvm --disk --uefi: the disk image under Secure Boot", () => {
+  let dist: string;
+
+  beforeAll(() => {
+    dist = join(work, "dist-uefi");
+    cpSync(build.dist, dist, { recursive: true });
+  });
+
+  it("boots the signed disk.img with the firmware enforcing Secure Boot with A's keys", async () => {
+    const socket = join(work, "shell.sock");
+    const child = spawn(join(dist, "runvm"), ["--disk", "--uefi", "-device", "virtio-serial-pci", "-chardev", `socket,id=shell,path=${socket},server=on,wait=off`, "-device", "virtconsole,chardev=shell"], {
+      env: { ...process.env, NOTOS_ACCEL: "tcg", NOTOS_TRUST: A.certificate, NOTOS_SIGNING_KEYS: join(work, "none") },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    try {
+      const text = await waitForText(child, /enter stage: \/etc\/runit\/2/, 240_000);
+      expect(text).toMatch(/runvm: dist\/ verified/);
+      expect(text).toMatch(/runvm: UEFI Secure Boot: .*OVMF_CODE_4M\.secboot\.fd with the keys of .*OVMF_VARS\.fd/);
+      expect(text).toMatch(/BdsDxe: starting Boot\d+ "UEFI Misc Device"/);
+      // The guest's firmware variables: SecureBoot is 1 (after the 4 bytes of attributes), SetupMode 0 (a PK is enrolled).
+      const out = await guestShell(socket, [
+        "mountpoint -q /sys/firmware/efi/efivars || mount -t efivarfs efivarfs /sys/firmware/efi/efivars || { modprobe efivarfs && mount -t efivarfs efivarfs /sys/firmware/efi/efivars; }; ls /sys/firmware/efi/efivars | head -3",
+        "od -An -tx1 /sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+        "od -An -tx1 /sys/firmware/efi/efivars/SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c",
+        "dmesg | grep -i 'secure boot' || true",
+      ]);
+      expect(out[1]!.trim().split(/\s+/), out.join("\n")).toEqual(["06", "00", "00", "00", "01"]);
+      expect(out[2]!.trim().split(/\s+/).at(-1), out.join("\n")).toBe("00");
+      expect(out[3], out.join("\n")).toMatch(/Secure boot enabled/);
+    } finally {
+      killGroup(child);
+    }
+  }, 300_000);
+
+  it("refuses an image whose UKI is unsigned, or has one byte changed: runvm before QEMU, the firmware with --insecure", async () => {
+    const unsigned = await buildSigned(join(work, "none"));
+    const espAt = espOffset(build);
+    const image = readFileSync(join(build.dist, "disk.img"));
+    const signedUki = readFileSync(join(build.dist, "BOOTX64.EFI"));
+    const at = image.indexOf(signedUki.subarray(0, 4096), espAt);
+    expect(image.subarray(at, at + signedUki.length).equals(signedUki)).toBe(true);
+    const linux = readPe(signedUki).sections.find((x) => x.name === ".linux")!;
+    const flipped = Buffer.from(image);
+    const byte = at + linux.rawOffset + Math.floor(linux.rawSize / 2);
+    flipped[byte] = flipped[byte]! ^ 0x01;
+    const flippedFile = join(work, "flipped.img");
+    writeFileSync(flippedFile, flipped);
+    // The unsigned build's image boots first (runvm's disk), the flipped one second.
+    copyFileSync(join(unsigned.dist, "disk.img"), join(dist, "disk.img"));
+    const checked = await execa(join(dist, "runvm"), ["--disk", "--uefi"], { reject: false, env: { NOTOS_QEMU: "false", NOTOS_ACCEL: "tcg", NOTOS_TRUST: A.certificate } });
+    expect(checked.exitCode).toBe(1);
+    expect(checked.stderr).toContain("disk.img differs from the signed SHA256SUMS");
+    const child = spawn(join(dist, "runvm"), ["--insecure", "--disk", "--uefi", "-drive", `file=${flippedFile},if=none,id=flipped,format=raw,readonly=on`, "-device", "virtio-blk-pci,drive=flipped,addr=0x10"], {
+      env: { ...process.env, NOTOS_ACCEL: "tcg", NOTOS_SIGNING_KEYS: join(work, "none") },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let text: string;
+    try {
+      text = await waitForText(child, /Access Denied[^]*Access Denied/, 240_000);
+    } finally {
+      killGroup(child);
+    }
+    expect(text).toMatch(/runvm: UEFI Secure Boot/);
+    // Both disks were denied: the unsigned UKI of runvm's disk, and the flipped one in slot 0x10.
+    expect(text).toMatch(/failed to load Boot\d+ "UEFI Misc Device" from [^\n]*Pci\(0x4,0x0\): Access Denied/);
+    expect(text).toMatch(/failed to load Boot\d+ .*Pci\(0x10,0x0\): Access Denied/i);
+    expect(text).not.toMatch(/notos stage 1|Linux version/);
+  }, 300_000);
+});
+
+/** Where disk.img's ESP starts, from the GPT disk-image wrote. */
+function espOffset(b: SignedBuild): number {
+  const layout = (b.built.artifacts.get("disk-image") as DiskImageArtifact).layout!;
+  return layout.partitions[0]!.firstLba * 512;
+}
+
+/** \\EFI\\BOOT\\BOOTX64.EFI of a build's disk.img, as mtools reads it. */
+function espUki(b: SignedBuild): Buffer {
+  const out = join(work, `esp-uki-${Date.now()}.efi`);
+  execFileSync("mcopy", ["-n", "-i", `${join(b.dist, "disk.img")}@@${espOffset(b)}`, "::/EFI/BOOT/BOOTX64.EFI", out]);
+  return readFileSync(out);
+}
+
+/** Run each command in the test shell on hvc0 (testInstrumentation) and give back each one's output. */
+async function guestShell(socket: string, commands: string[]): Promise<string[]> {
+  const { createConnection } = await import("node:net");
+  const conn = createConnection(socket);
+  let text = "";
+  conn.on("data", (d) => (text += d.toString("latin1")));
+  await new Promise<void>((resolve, reject) => conn.once("connect", () => resolve()).once("error", reject));
+  const outs: string[] = [];
+  try {
+    for (const [i, command] of commands.entries()) {
+      // The marks are put together by the shell, so a command line echoed back does not hold them.
+      const [open, close] = [`@@start-${i}@@`, `@@done-${i}@@`];
+      conn.write(`echo "@@start"-${i}@@; ${command} 2>&1; echo "@@done"-${i}@@\n`);
+      const deadline = Date.now() + 60_000;
+      while (!text.includes(close, text.indexOf(open))) {
+        if (Date.now() > deadline) throw new Error(`the test shell did not answer ${JSON.stringify(command)}; it said: ${text}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const from = text.indexOf(open) + open.length;
+      outs.push(text.slice(from, text.indexOf(close, from)));
+    }
+  } finally {
+    conn.destroy();
+  }
+  return outs;
+}
 
 describe("the README", () => {
   it("signs an EFI program and writes a variable store with the reader's key, as written", async () => {

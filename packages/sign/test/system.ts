@@ -3,7 +3,8 @@
 // directory of the test's own, never the user's). The root carries the same
 // test key as @notos/disk's tests, so the kernel, initrd, root and UKI are
 // store hits when those ran first; only the signing builders and runvm are
-// built into dist/.
+// built into dist/, with disk.img (raw only: the ESP and the image are
+// this build's own, as they carry the signed UKI).
 import { mkdtempSync, readFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,14 +26,14 @@ export interface SignedBuild {
   events: ProgressEvent[];
 }
 
-/** Build sign-dist, sign-uki and runvm of the disk system with NOTOS_SIGNING_KEYS=`keys` into a temporary dist/. */
+/** Build sign-dist (with disk.img), sign-uki, sign-ovmf-vars and runvm of the disk system with NOTOS_SIGNING_KEYS=`keys` into a temporary dist/. */
 export async function buildSigned(keys: string): Promise<SignedBuild> {
   const dir = mkdtempSync(join(tmpdir(), "notos-sign-"));
   const publicKey = readFileSync(`${testKey()}.pub`, "utf8").trim();
   const lockFile = join(dir, "notos.lock.json");
   copyFileSync(join(repoRoot, "systems", "disk", "notos.lock.json"), lockFile);
   const diskSystem = ((await import(join(repoRoot, "systems", "disk", "notos.config.ts"))) as { default: Module }).default;
-  const system = systemOf(defineSystem({ imports: [diskSystem, testInstrumentation, signModule], users: { root: { authorizedKeys: [publicKey] } } }), {
+  const system = systemOf(defineSystem({ imports: [diskSystem, testInstrumentation, signModule], users: { root: { authorizedKeys: [publicKey] } }, disk: { formats: ["raw"] } }), {
     file: join(repoRoot, "systems", "disk", "notos.config.ts"),
     lockFile,
     storeDir: resolve(repoRoot, process.env.NOTOS_STORE || join(".notos", "store")),
@@ -41,7 +42,7 @@ export async function buildSigned(keys: string): Promise<SignedBuild> {
   const saved = process.env.NOTOS_SIGNING_KEYS;
   process.env.NOTOS_SIGNING_KEYS = keys;
   try {
-    const built = await buildSystem({ ...system, dir }, { reporter: createReporter({ level: "warn", sink: (e) => events.push(e) }), only: ["sign-dist", "sign-uki", "runvm"] });
+    const built = await buildSystem({ ...system, dir }, { reporter: createReporter({ level: "warn", sink: (e) => events.push(e) }), only: ["sign-dist", "sign-uki", "sign-ovmf-vars", "disk-image", "runvm"] });
     const dist = join(dir, "dist");
     await assembleDist(dist, built, system.config);
     return { dir, dist, built, events };
