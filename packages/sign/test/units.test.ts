@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { buildGraph } from "@notos/core/graph";
+import { diskImage, esp, iso, uki } from "@notos/disk";
 import { guidFrom } from "@notos/disk/gpt";
-import { manifestText, parseManifest } from "../src/index.js";
+import { manifestText, parseManifest, ovmfVars, signDist, signUki } from "../src/index.js";
 import { signPe } from "../src/authenticode.js";
 import { AUTH_VAR_ATTRIBUTES, GUIDS, VAR_ADDED, liveVariables, readSignatureLists, readVarStore, secureBootVariables, writeVarStore, x509SignatureList } from "../src/public/varstore.js";
 
@@ -84,5 +86,16 @@ describe("the Authenticode signer", () => {
     pe32.write("PE\0\0", 0x80, "latin1");
     pe32.writeUInt16LE(0x10b, 0x80 + 24); // PE32, not PE32+
     expect(() => signPe(pe32, signer)).toThrow(expect.objectContaining({ code: "SIGN_PE", message: "Not a PE32+ EFI program: not PE32+." }));
+  });
+});
+
+describe("the graph of a system with signModule", () => {
+  it("gives the ESP, the image and the ISO the signed UKI (sign-uki fills @notos/disk's UKI slot), and sign-uki disk-uki's", () => {
+    const graph = buildGraph([uki, esp, diskImage, iso, signDist, signUki, ovmfVars]);
+    for (const b of [esp, diskImage, iso]) expect(graph.inputBuilders(b, "uki").map((x) => x.name), b.name).toEqual(["sign-uki"]);
+    expect(graph.dependencies(signUki)).toEqual(["disk-uki"]);
+    expect(graph.dependencies(signDist)).toEqual(expect.arrayContaining(["disk-image", "disk-iso", "sign-ovmf-vars"]));
+    // Without it, the disks take disk-uki, as before.
+    expect(buildGraph([uki, esp, diskImage, iso]).inputBuilders(esp, "uki").map((x) => x.name)).toEqual(["disk-uki"]);
   });
 });
