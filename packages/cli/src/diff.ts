@@ -142,7 +142,7 @@ async function build(system: LoadedSystem, dist: string, roots: string, reporter
   const built = await buildSystem(system, { reporter, distDir: dist, roots });
   await assembleDist(dist, built, system.config);
   const worked = built.realisations.filter((r) => !r.cached);
-  io.stderr(`notos diff: ${worked.length} of ${built.realisations.length} builders did work${worked.length ? ` (${worked.map((r) => r.builder).join(", ")})` : ""}, ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  io.stderr(`notos diff: ${worked.length} of ${built.realisations.length} builders did work${worked.length ? ` (${worked.map((r) => `${r.builder} ${r.seconds.toFixed(1)}s`).join(", ")})` : ""}, ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
 }
 
 /**

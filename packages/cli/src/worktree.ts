@@ -4,8 +4,8 @@
 // `.notos/diff/` at the git top level, or at the directory holding
 // node_modules when that lies deeper — so the checkout's configuration
 // resolves `@notos/*` to the packages installed now, as the working tree's
-// does. The worktree is removed when the command ends, fails, or is
-// interrupted (SIGINT, SIGTERM, SIGHUP: removed, then the signal goes on);
+// does. The worktree is removed when the command ends, fails, crashes, or
+// is interrupted (SIGINT, SIGTERM, SIGHUP: removed, then the signal goes on);
 // one left by a killed process (its pid in the name is no longer running)
 // is removed by the next run. The placement and the path mapping are pure;
 // git runs at the edges.
@@ -78,11 +78,21 @@ export async function resolveRevision(toplevel: string, name: string): Promise<R
 const live = new Map<string, { toplevel: string; base: string }>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
-function onSignal(signal: NodeJS.Signals): void {
+function removeLive(): void {
   for (const [dir, { toplevel, base }] of live) removeSync(toplevel, base, dir);
   live.clear();
-  for (const s of SIGNALS) process.removeListener(s, onSignal);
-  // Nothing else listens now: the signal ends the process as it would have.
+}
+
+function watch(on: boolean): void {
+  for (const s of SIGNALS) on ? process.on(s, onSignal) : process.removeListener(s, onSignal);
+  // An uncaught error ends the process without a signal; "exit" still runs (synchronously).
+  on ? process.on("exit", removeLive) : process.removeListener("exit", removeLive);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeLive();
+  watch(false);
+  // Nothing of ours listens now: the signal ends the process as it would have.
   process.kill(process.pid, signal);
 }
 
@@ -144,7 +154,7 @@ export async function withCheckout<T>(options: { toplevel: string; base: string;
   removeStale(toplevel, base);
   const dir = join(base, WORKTREES_DIR, `${process.pid}-${++counter}`);
   mkdirSync(dir, { recursive: true });
-  if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  if (live.size === 0) watch(true);
   live.set(dir, { toplevel, base });
   try {
     const tree = join(dir, "tree");
@@ -160,7 +170,7 @@ export async function withCheckout<T>(options: { toplevel: string; base: string;
     return await use({ revision, tree, scratch, map: (path) => intoWorktree(path, toplevel, tree) });
   } finally {
     live.delete(dir);
-    if (live.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+    if (live.size === 0) watch(false);
     await runProgram("git", ["worktree", "remove", "--force", join(dir, "tree")], { cwd: toplevel, reject: false });
     rmSync(dir, { recursive: true, force: true });
     await runProgram("git", ["worktree", "prune"], { cwd: toplevel, reject: false });
