@@ -22,7 +22,7 @@ export const hostTools = [
   { need: "shellcheck", pkg: "shellcheck", why: "checks the generated runit scripts in tests" },
   { need: "openssl", pkg: "openssl", why: "checks the VM's TLS certificate in the boot tests" },
   { need: "readelf", pkg: "binutils", why: "cross-checks the kernel builder's .modinfo parser in tests" },
-  { need: "git", pkg: "git", why: "the bench's reproducibility check clones the repository" },
+  { need: "git", pkg: "git", why: "the bench's reproducibility check clones the repository; `notos diff` checks revisions out (git worktree)" },
   { need: "mmdebstrap", pkg: "mmdebstrap", why: "the bench's peer case: the same root as a user would build it with Debian's own tools" },
   { need: "tesseract", pkg: "tesseract-ocr", why: "reads the VM's screen as text (Machine.getScreenText)" },
   { need: "ssh-audit", pkg: "ssh-audit", why: "audits the booted system's sshd in the hardening boot test" },
