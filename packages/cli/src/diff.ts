@@ -9,8 +9,7 @@
 // before is not built again. `notos diff A` compares A with the working
 // tree's system, built the same way. Text by default, the diff as JSON with
 // --json. @notos/sbom is an optional peer, loaded when the command runs.
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { NotosError, loadSystem, type LoadedSystem } from "@notos/core";
 import { findRepoRoot } from "@notos/core/graph";
@@ -21,7 +20,7 @@ import type { CliIO } from "./commands.js";
 const CONFIG_FILE = "notos.config.ts";
 import { optionalPackage } from "./optional.js";
 import { assembleDist, buildSystem } from "./system.js";
-import { gitToplevel, isInside, realPath, resolveRevision, withCheckout, worktreeBase, type Checkout, type Revision } from "./worktree.js";
+import { gitToplevel, isInside, realPath, resolveRevision, withCheckout, withTemporaryDirectory, worktreeBase, type Checkout, type Revision } from "./worktree.js";
 
 interface SbomDiff {
   readBuild(dir: string): Promise<unknown>;
@@ -93,9 +92,9 @@ async function record(side: DiffSide, slot: "a" | "b", ctx: RecordContext, io: C
     try {
       return await ctx.sbom.readBuild(dir);
     } catch (error) {
-      if (side.kind === "dist" || !(error instanceof NotosError)) throw error;
+      if (side.kind === "dist" || !(error instanceof NotosError) || error.code !== "DIFF_NO_SBOM") throw error;
       throw new NotosError(`The build of ${side.label} has no SBOM: its system does not import sbomModule (@notos/sbom).`, {
-        code: (error as NotosError).code,
+        code: error.code,
         hint: "`notos diff` reads each build's sbom.cdx.json: add sbomModule to the configuration's imports (in both revisions).",
         cause: error,
       });
@@ -104,14 +103,11 @@ async function record(side: DiffSide, slot: "a" | "b", ctx: RecordContext, io: C
   if (side.kind === "dist") return read(side.dir);
   if (side.kind === "working tree") {
     const system = await loadSystem({ ...(ctx.system !== undefined ? { file: ctx.system } : {}), cwd: ctx.cwd });
-    const out = mkdtempSync(join(tmpdir(), "notos-diff-"));
-    try {
+    return withTemporaryDirectory("notos-diff-", async (out) => {
       io.stderr(`notos diff: building the working tree's ${relative(ctx.cwd, system.file) || system.file}\n`);
       await build(system, join(out, "dist"), rootsFor(relative(findRepoRoot(system.dir) ?? system.dir, system.file), slot), ctx.reporter(), io);
       return await read(join(out, "dist"));
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   }
   const { toplevel, revision } = side;
   const base = worktreeBase({ toplevel, cwd: ctx.cwd, hasNodeModules: (d) => existsSync(join(d, "node_modules")) });

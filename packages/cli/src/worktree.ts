@@ -10,7 +10,8 @@
 // is removed by the next run. The placement and the path mapping are pure;
 // git runs at the edges.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, rmdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { NotosError } from "@notos/core";
 import { runProgram } from "@notos/core/process";
@@ -74,13 +75,35 @@ export async function resolveRevision(toplevel: string, name: string): Promise<R
   return commit ? { name, commit } : undefined;
 }
 
-/** Checkouts made by this process and not yet removed (directory → where it lives): what a signal must clean up. */
-const live = new Map<string, { toplevel: string; base: string }>();
+/** Directories made by this process and not yet removed, each with its synchronous removal: what a signal must clean up. */
+const live = new Map<string, () => void>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 function removeLive(): void {
-  for (const [dir, { toplevel, base }] of live) removeSync(toplevel, base, dir);
+  for (const remove of live.values()) remove();
   live.clear();
+}
+
+/** Keep `dir` until `remove` is called, removing it (with `removeSync`) if the process ends first. */
+function keep(dir: string, removeSync: () => void): () => void {
+  if (live.size === 0) watch(true);
+  live.set(dir, removeSync);
+  return () => {
+    live.delete(dir);
+    if (live.size === 0) watch(false);
+  };
+}
+
+/** Run `use` with a new temporary directory, removed afterwards whatever happens (a signal or crash included). */
+export async function withTemporaryDirectory<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const release = keep(dir, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    return await use(dir);
+  } finally {
+    release();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function watch(on: boolean): void {
@@ -154,8 +177,7 @@ export async function withCheckout<T>(options: { toplevel: string; base: string;
   removeStale(toplevel, base);
   const dir = join(base, WORKTREES_DIR, `${process.pid}-${++counter}`);
   mkdirSync(dir, { recursive: true });
-  if (live.size === 0) watch(true);
-  live.set(dir, { toplevel, base });
+  const release = keep(dir, () => removeSync(toplevel, base, dir));
   try {
     const tree = join(dir, "tree");
     const scratch = join(dir, "out");
@@ -169,8 +191,7 @@ export async function withCheckout<T>(options: { toplevel: string; base: string;
     }
     return await use({ revision, tree, scratch, map: (path) => intoWorktree(path, toplevel, tree) });
   } finally {
-    live.delete(dir);
-    if (live.size === 0) watch(false);
+    release();
     await runProgram("git", ["worktree", "remove", "--force", join(dir, "tree")], { cwd: toplevel, reject: false });
     rmSync(dir, { recursive: true, force: true });
     await runProgram("git", ["worktree", "prune"], { cwd: toplevel, reject: false });
