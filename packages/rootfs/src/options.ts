@@ -14,11 +14,16 @@ const packagesSchema = z.array(z.string()).default([]).describe("Debian packages
 
 const rootfsSchema = z
   .strictObject({
-    compression: z.enum(COMPRESSIONS).default("xz").describe("squashfs compressor of root.squashfs."),
+    compression: z
+      .enum(COMPRESSIONS)
+      .default("zstd")
+      .describe(
+        "squashfs compressor of root.squashfs. zstd makes the default root about 20 % larger than xz, and its services listen about three times sooner under emulation: stage 2 reads its programs from the root, and the kernel's xz decoder is the slow part of that. (sqfstar 4.5.1 takes no compressor options, so zstd runs at its default level, 15.)",
+      ),
     blockSize: z
       .enum(["128K", "256K", "512K", "1M"])
       .default("1M")
-      .describe("squashfs block size of root.squashfs: 1M compresses the default root about 13 % smaller than 128K, and no slower."),
+      .describe("squashfs block size of root.squashfs: 1M compresses the default root about 5 % smaller than 128K with zstd, and boots as fast (with xz, 1M blocks boot much slower than 128K: a read decodes a whole block)."),
     exclude: z
       .array(z.string())
       .default([
