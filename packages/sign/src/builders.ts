@@ -162,7 +162,7 @@ export interface SignedUkiArtifact extends UkiArtifact {
 
 export const signUki = defineBuilder({
   name: "sign-uki",
-  version: "2",
+  version: "3",
   description: "The Unified Kernel Image signed for UEFI Secure Boot (Authenticode, SHA-256, RSA) with the user's key; the disk images carry it (it provides @notos/disk's UKI slot).",
   reads: [],
   inputs: { uki },
@@ -170,7 +170,12 @@ export const signUki = defineBuilder({
   fingerprint: async () => signerFingerprint(),
   async build({ inputs, out, reporter }): Promise<{ certificate?: string }> {
     const key = findSigningKey();
-    if (!key) return {}; // sign-dist says it once: the images get the unsigned UKI
+    if (!key) {
+      // sign-dist says it once. The unsigned UKI is copied, not pointed at: the entry's
+      // digest, which the ESP's key takes, must change with the UKI it stands for.
+      await fs.copyFile(inputs.uki.efi, join(out, SIGNED_UKI_FILE));
+      return {};
+    }
     reporter.step("signing", `the UKI with ${key.subject}`);
     const signed = signPe(await fs.readFile(inputs.uki.efi), { key: privateKeyOf(key), certificate: key.der });
     await fs.writeFile(join(out, SIGNED_UKI_FILE), signed);
@@ -182,7 +187,7 @@ export const signUki = defineBuilder({
     path: entry.path,
     digest: entry.digest,
     cached: entry.cached,
-    efi: entry.meta.certificate ? join(entry.path, SIGNED_UKI_FILE) : inputs.uki.efi,
+    efi: join(entry.path, SIGNED_UKI_FILE),
     commandLine: inputs.uki.commandLine,
     rootGuid: inputs.uki.rootGuid,
     ...(entry.meta.certificate ? { certificate: entry.meta.certificate } : {}),
