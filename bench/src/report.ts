@@ -3,7 +3,7 @@
 // shown, never judged as a failure: this machine is too noisy for that.
 import { bytes, seconds, summarize, type Summary } from "./stats.js";
 import type { BootResult } from "./cases/boot.js";
-import { ETC_EDIT_MAY_BUILD, type BuildCase, type BuildCaseResult } from "./cases/builds.js";
+import { ETC_EDIT_MUST_BUILD, type BuildCase, type BuildCaseResult } from "./cases/builds.js";
 import type { ReproResult } from "./cases/repro.js";
 import { describeOverrun, type SizesResult } from "./cases/sizes.js";
 import { timelineTable, type TimelineEvent } from "./timeline.js";
@@ -120,9 +120,9 @@ export function markdown(r: Results, baseline?: Baseline): string {
       });
     }
     const etc = r.builds.etc;
-    if (etc?.unexpected?.length) p("", `**An /etc edit rebuilt more than ${ETC_EDIT_MAY_BUILD.join(", ")}: ${etc.unexpected.join(", ")}.**`);
+    if (etc?.unexpected?.length) p("", `**An /etc edit rebuilt builders that pack Debian packages: ${etc.unexpected.join(", ")}.**`);
     else if (etc?.missing?.length) p("", `**An /etc edit did not rebuild ${etc.missing.join(", ")} in every run: the edit did not reach the builders (a turbo replay?).**`);
-    else if (etc) p("", `An /etc edit rebuilt only ${ETC_EDIT_MAY_BUILD.join(", ")} (and dist); root.squashfs came from the store.`);
+    else if (etc) p("", `An /etc edit rebuilt ${ETC_EDIT_MUST_BUILD.join(", ")} and what describes or signs them, none of the builders that pack Debian packages; root.squashfs came from the store.`);
     p("");
   }
   if (r.boot) {
