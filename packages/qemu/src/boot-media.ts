@@ -17,8 +17,13 @@ export interface BootMedia {
   format?: "raw" | "qcow2";
   /** Default "bios". */
   firmware?: BootFirmware;
-  /** The UEFI firmware image; default OVMF_FIRMWARE. */
+  /** The UEFI firmware image; default OVMF_FIRMWARE (OVMF_SECURE_BOOT_CODE with `secureBoot`). */
   ovmf?: string;
+  /**
+   * UEFI with Secure Boot: OVMF's SMM build with `vars`, a writable variable
+   * store (a copy of a signed build's OVMF_VARS.fd: the firmware writes to it).
+   */
+  secureBoot?: { vars: string };
   /** Attach it as a CD-ROM drive (an ISO's El Torito boot) instead of a virtio disk. */
   cdrom?: boolean;
 }
@@ -69,7 +74,7 @@ export const MEDIA_FILES = {
 export function bootMediaArgs(media: BootMedia): string[] {
   const firmware = media.firmware ?? "bios";
   return [
-    ...(firmware === "uefi" ? ["-bios", media.ovmf ?? OVMF_FIRMWARE] : []),
+    ...(firmware !== "uefi" ? [] : media.secureBoot ? secureBootArgs({ vars: media.secureBoot.vars, code: media.ovmf ?? OVMF_SECURE_BOOT_CODE }) : ["-bios", media.ovmf ?? OVMF_FIRMWARE]),
     "-drive", `file=${qemuOptValue(media.file)},${media.cdrom ? "media=cdrom" : "if=virtio"},format=${media.format ?? "raw"},readonly=on`,
   ];
 }

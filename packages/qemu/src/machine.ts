@@ -16,7 +16,7 @@ import { findHostProgram, requireHostProgram } from "@notos/core/host";
 import { shellQuote } from "@notos/core/text";
 import { distFiles, qemuArgs, QEMU_BINARY, type Accel, type DistFiles } from "./args.js";
 import { resolveAccel } from "./accel.js";
-import { OVMF_FIRMWARE, type BootMedia } from "./boot-media.js";
+import { OVMF_FIRMWARE, OVMF_SECURE_BOOT_CODE, type BootMedia } from "./boot-media.js";
 import { defaultVmConfig, type VmConfig, type VmPortForward } from "./config.js";
 import { ConsoleLog } from "./console.js";
 import { MachineError, QemuError } from "./errors.js";
@@ -234,8 +234,9 @@ export class Machine {
       }
     }
     const media = this.options.media;
-    if (media?.firmware === "uefi" && !(await isReadable(media.ovmf ?? OVMF_FIRMWARE))) {
-      throw new QemuError(`${this.name}: the UEFI firmware ${media.ovmf ?? OVMF_FIRMWARE} is not there`, {
+    const firmware = media?.ovmf ?? (media?.secureBoot ? OVMF_SECURE_BOOT_CODE : OVMF_FIRMWARE);
+    if (media?.firmware === "uefi" && !(await isReadable(firmware))) {
+      throw new QemuError(`${this.name}: the UEFI firmware ${firmware} is not there`, {
         code: "QEMU_FIRMWARE",
         hint: "install the Debian package ovmf (sudo apt-get install ovmf), or give media.ovmf",
       });

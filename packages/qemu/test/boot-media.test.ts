@@ -127,6 +127,14 @@ describe("runvm --uefi of a signed build (OVMF_VARS.fd beside runvm)", () => {
     expect(r.qemu!.slice(-2)).toEqual(["-smp", "2"]);
   });
 
+  it("are what a Machine's media with secureBoot gets too", () => {
+    expect(bootMediaArgs({ file: "/d/disk.img", firmware: "uefi", secureBoot: { vars: "/t/v,1.fd" } })).toEqual([
+      ...secureBootArgs({ vars: "/t/v,1.fd" }),
+      "-drive", "file=/d/disk.img,if=virtio,format=raw,readonly=on",
+    ]);
+    expect(secureBootArgs({ vars: "/t/v,1.fd" })).toContain("if=pflash,format=raw,unit=1,file=/t/v,,1.fd");
+  });
+
   it("says which firmware is missing, and boots SeaBIOS without --uefi", async () => {
     const dir = await dist("secure-no-code", ["disk.img"]);
     await writeFile(join(dir, "OVMF_VARS.fd"), "keys");
