@@ -37,7 +37,7 @@ export const hostTools = [
   { need: "xorriso", pkg: "xorriso", why: "writes the hybrid ISO (@notos/disk)" },
   { need: "qemu-img", pkg: "qemu-utils", why: "converts disk images to qcow2 (@notos/disk)" },
   { need: "/usr/share/ovmf/OVMF.fd", pkg: "ovmf", why: "UEFI firmware for booting disk images under QEMU (runvm --uefi)" },
-  { need: "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", pkg: "ovmf", why: "the SMM UEFI firmware that enforces Secure Boot in the signing tests (@notos/sign)" },
+  { need: "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", pkg: "ovmf", why: "the SMM UEFI firmware that enforces Secure Boot: runvm --uefi of a signed build, and the signing tests (@notos/sign)" },
   { need: "/usr/share/OVMF/OVMF_VARS_4M.fd", pkg: "ovmf", why: "the blank UEFI variable store @notos/sign enrols the user's certificate into" },
   { need: "/usr/share/OVMF/OVMF_VARS_4M.ms.fd", pkg: "ovmf", why: "a variable store with keys enrolled by Debian, read back in @notos/sign's variable store tests" },
   { need: "sbverify", pkg: "sbsigntool", why: "checks the UKI's Secure Boot signature in @notos/sign's tests" },
