@@ -48,7 +48,7 @@ describe("programs in the initrd", () => {
     }
     // The initrd has no libraries but these: the program runs only if the closure is whole.
     // (It says on stderr that this host has no device-mapper driver to talk to; the library version is its own.)
-    const out = execFileSync("chroot", [root, "/usr/sbin/dmsetup", "--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("chroot", [root, dmsetup.path, "--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     expect(out).toMatch(/^Library version:\s+1\.02\./m);
   }, 600_000);
 
