@@ -89,6 +89,7 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     "",
     `root=${q(initrd.rootDevice)}`,
     `shell=${initrd.emergencyShell ? 1 : 0}`,
+    ...(initrd.verity ? ["verity="] : []),
     "for arg in $(cat /proc/cmdline); do",
     '  case "$arg" in',
     '    root=*) root="${arg#root=}" ;;',
@@ -224,7 +225,7 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
   }
   add(
     `log "mounting $root (${initrd.rootFsType}) read-only on /lower"`,
-    `mount -t ${q(initrd.rootFsType)} -o ro "$root" /lower || fail "mounting the root device $root (${initrd.rootFsType}) read-only"`,
+    `mount -t ${q(initrd.rootFsType)} -o ro "$root" /lower || fail "mounting the root device $root (${initrd.rootFsType}) read-only${initrd.verity ? " (through dm-verity: an image that does not match the root hash of notos.verity= fails here, see dmesg)" : ""}"`,
     "",
   );
   if (initrd.overlay.device !== undefined) {

@@ -8,6 +8,7 @@ import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
 import { debianModule } from "@notos/debian";
 import { kernelModule, kernelOptions } from "@notos/kernel";
 import { commandLine, initrd, initrdBase, initrdModule, initrdOptions } from "../src/index.js";
+import { verityStage1Module } from "../src/verity.js";
 
 const OWNED = [
   "boot.kernelParams",
@@ -18,13 +19,15 @@ const OWNED = [
   "boot.initrd.rootWaitSeconds",
   "boot.initrd.emergencyShell",
   "boot.initrd.overlay",
+  "boot.initrd.programs",
+  "boot.initrd.verity",
 ];
 
 describe("initrdModule", () => {
   it("declares exactly its options, and imports the kernel's and debian's modules", () => {
     expect(Object.keys(initrdModule.options ?? {})).toEqual(OWNED);
     expect(initrdModule.options).toBe(initrdOptions);
-    expect(initrdModule.imports).toEqual([kernelModule, debianModule]);
+    expect(initrdModule.imports).toEqual([kernelModule, debianModule, verityStage1Module]);
     expect(initrdModule.builders).toEqual([initrd, initrdBase, commandLine]);
     const declared = new Map(evalSystem({ imports: [initrdModule] }).declarations.map((d) => [d.path, d.schema]));
     for (const path of OWNED) expect(declared.get(path), path).toBe(initrdOptions[path as keyof typeof initrdOptions]);
@@ -43,12 +46,14 @@ describe("initrdModule", () => {
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => OWNED.some((p) => o.path === p || o.path.startsWith(`${p}.`)));
     // An object option is listed by its fields.
-    expect(own.map((o) => o.path).sort()).toEqual([...OWNED.filter((p) => p !== "boot.initrd.overlay"), "boot.initrd.overlay.tmpfsSize", "boot.initrd.overlay.device"].sort());
+    expect(own.map((o) => o.path).sort()).toEqual([...OWNED.filter((p) => p !== "boot.initrd.overlay"), "boot.initrd.overlay.tmpfsSize", "boot.initrd.overlay.device", "boot.initrd.programs.*.package", "boot.initrd.programs.*.path"].sort());
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("boot.initrd.compression")).toMatchObject({ type: 'one of "gzip", "zstd", "xz", "none"', default: "zstd" });
     expect(byPath.get("boot.initrd.rootWaitSeconds")).toMatchObject({ type: "integer", default: 10 });
     expect(byPath.get("boot.initrd.overlay.tmpfsSize")).toMatchObject({ default: "50%" });
     expect(byPath.get("boot.initrd.overlay.device")).toMatchObject({ hasDefault: false, required: false });
+    expect(byPath.get("boot.initrd.programs")).toMatchObject({ default: [] });
+    expect(byPath.get("boot.initrd.verity")).toMatchObject({ type: "boolean", default: false });
     expect(byPath.get("boot.kernel.package")?.description).toMatch(/\w/);
     expect(byPath.get("debian.keyring")?.description).toMatch(/\w/);
   });

@@ -123,6 +123,9 @@ describe("stage 1 with boot.initrd.verity", () => {
     expect(script()).toContain('notos.verity=*) verity="${arg#notos.verity=}" ;;');
     expect(script()).toMatch(/load_modules .*dm_mod dm_bufio dm_verity/);
     expect(script().indexOf("dmsetup create")).toBeLessThan(script().indexOf("mount -t squashfs"));
+    // Set from notos.verity= alone (the kernel hands init unknown name=value parameters as variables).
+    expect(script()).toContain("\nverity=\nfor arg in $(cat /proc/cmdline); do");
+    expect(script()).toMatch(/mount -t squashfs .*\|\| fail ".*through dm-verity: an image that does not match the root hash/);
     const plain = generateStage1(config(base), kernel);
     expect(plain).not.toContain("verity");
     expect(config(base).boot.initrd.programs).toEqual([]);
