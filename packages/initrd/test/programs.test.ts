@@ -79,3 +79,23 @@ describe("programs in the initrd", () => {
     expect(members.some((m) => m.path === "/lib64/ld-linux-x86-64.so.2")).toBe(false);
   }, 600_000);
 });
+
+describe("the ELF reader", () => {
+  it("refuses what is not a 64-bit little-endian ELF file, naming it", () => {
+    expect(() => elfDependencies(new TextEncoder().encode("#!/bin/sh\necho hi\n"), "/usr/bin/script")).toThrow(/\/usr\/bin\/script is not an ELF file/);
+    const elf32 = new Uint8Array(64);
+    elf32.set([0x7f, 0x45, 0x4c, 0x46, 1, 1]);
+    expect(() => elfDependencies(elf32, "/usr/bin/i386")).toThrow(/\/usr\/bin\/i386 is not a 64-bit little-endian ELF file \(class 1, data 1\)/);
+    // Program headers past the end of the file.
+    const cut = new Uint8Array(64);
+    cut.set([0x7f, 0x45, 0x4c, 0x46, 2, 1]);
+    new DataView(cut.buffer).setBigUint64(0x20, 64n, true);
+    new DataView(cut.buffer).setUint16(0x36, 56, true);
+    new DataView(cut.buffer).setUint16(0x38, 3, true);
+    expect(() => elfDependencies(cut, "/usr/bin/cut")).toThrow(/program headers run past the end/);
+    // No program headers: a static file with no interpreter and no libraries.
+    const bare = new Uint8Array(64);
+    bare.set([0x7f, 0x45, 0x4c, 0x46, 2, 1]);
+    expect(elfDependencies(bare, "/usr/bin/bare")).toEqual({ needed: [] });
+  });
+});
