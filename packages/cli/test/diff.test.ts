@@ -5,8 +5,9 @@
 // package `hello` and another /etc/motd — each built from a checkout through
 // the repository's store (the first is the default system other tests
 // build: cache hits), and compared. A second repository of small builders
-// (no Debian packages) drives the errors and the clean-up on a failure and
-// on Ctrl-C; the pure placement and path mapping are checked alone.
+// (no Debian packages) drives the errors and the clean-up on a failure, on
+// Ctrl-C and after a kill; the pure placement and path mapping are checked
+// alone.
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -151,7 +152,8 @@ export default { imports: [small, defineModule({ name: "broken", builders: [brok
     expect(leftovers(repo)).toEqual({ worktrees: [], scratch: false });
   });
 
-  it("removes the checkout when interrupted (SIGINT) in the middle of a build", async () => {
+  /** `notos diff stalls` as its own process, once it is building in its checkout. */
+  async function stalled() {
     const child = spawn(process.execPath, [join(here, "..", "bin", "notos.js"), "diff", "stalls"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
@@ -163,8 +165,22 @@ export default { imports: [small, defineModule({ name: "broken", builders: [brok
       void ended.then(() => failed(new Error(`notos diff ended before building: ${stderr}`)));
     });
     expect(leftovers(repo).worktrees).toHaveLength(1);
+    return { child, ended };
+  }
+
+  it("removes the checkout when interrupted (SIGINT) in the middle of a build", async () => {
+    const { child, ended } = await stalled();
     child.kill("SIGINT");
     expect(await ended).toEqual({ code: null, signal: "SIGINT" });
+    expect(leftovers(repo)).toEqual({ worktrees: [], scratch: false });
+  });
+
+  it("removes a checkout whose process was killed (SIGKILL) on its next run", async () => {
+    const { child, ended } = await stalled();
+    child.kill("SIGKILL");
+    expect(await ended).toEqual({ code: null, signal: "SIGKILL" });
+    expect(leftovers(repo)).toEqual({ worktrees: [expect.stringContaining(join(".notos", "diff"))], scratch: true });
+    expect((await cli(["diff", "empty", "fails"], repo)).code).toBe(1);
     expect(leftovers(repo)).toEqual({ worktrees: [], scratch: false });
   });
 });
