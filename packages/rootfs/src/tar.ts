@@ -34,6 +34,7 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
   const mtime = new Date(options.mtime * 1000);
   const write = async (): Promise<void> => {
     for (const entry of entries) {
+      if (pack.destroyed) return;
       if (entry.path === "/") continue;
       if ((entry.type === "symlink" || entry.type === "hardlink") && Buffer.byteLength(entry.target) > 100) {
         // Such a target needs a pax `linkpath` record, and sqfstar 4.5.1 strips
@@ -59,8 +60,11 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
       };
       await new Promise<void>((resolve, reject) => {
         const done = (error?: Error | null): void => (error ? reject(error) : resolve());
-        if (content) pack.entry(header, Buffer.from(content.buffer, content.byteOffset, content.byteLength), done);
-        else pack.entry(header, done);
+        const sink = content ? pack.entry(header, Buffer.from(content.buffer, content.byteOffset, content.byteLength), done) : pack.entry(header, done);
+        // When the reader goes first (sqfstar exits, its stdin says EPIPE),
+        // the pack destroys the entry being written with that error, and an
+        // 'error' nobody listens to ends the process. `done` hears it already.
+        sink.on("error", () => undefined);
       });
     }
     pack.finalize();

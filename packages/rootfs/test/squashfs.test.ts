@@ -127,6 +127,13 @@ describe("writeSquashfs", () => {
     await expect(writeSquashfs(broken, image, { compression: "xz", epoch: 0 })).rejects.toThrow(RootfsError);
     await expect(fs.stat(image)).rejects.toThrow(/ENOENT/);
     await expect(writeSquashfs(tree, image, { compression: "xz", epoch: 0, runAs: ["/nonexistent/runner"] })).rejects.toThrow(/sqfstar failed/);
+    // sqfstar gone before the stream ends (a rejected option, say): the
+    // writes into its closed stdin fail, and that is this error, not an
+    // uncaught EPIPE that ends the process (Vitest fails a run that has one).
+    const many = Array.from({ length: 3000 }, (_, i) => file(`/f${String(i).padStart(5, "0")}`, "y".repeat(20_000)));
+    for (const delay of ["0", "0.05", "0.2"]) {
+      await expect(writeSquashfs(many, image, { compression: "xz", epoch: 0, runAs: ["sh", "-c", `head -c 100000 >/dev/null; sleep ${delay}; exit 1`, "sh"] })).rejects.toThrow(/sqfstar failed \(exit 1\)/);
+    }
     await expect(writeSquashfs(tree, image, { compression: "xz", epoch: -1 })).rejects.toThrow(/32-bit/);
     // sqfstar 4.5.1 would turn a pax linkpath "/long…" into "long…": refused, not mangled.
     await expect(writeSquashfs([symlink("/x", "/" + "t".repeat(150))], image, { compression: "xz", epoch: 0 })).rejects.toThrow(/longer than 100 bytes/);
