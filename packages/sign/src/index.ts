@@ -7,7 +7,7 @@
 // store that enforces Secure Boot with the user's certificate enrolled.
 // The Authenticode writer is ./authenticode.ts; the variable store format
 // is @notos/sign/varstore.
-import { defineModule } from "@notos/core";
+import { defineModule, mkDefault } from "@notos/core";
 import { ovmfVars, signDist, signUki } from "./builders.js";
 
 export { signDist, signUki, ovmfVars, SIGNED_UKI_FILE, OVMF_VARS_FILE, type SignedDistArtifact, type SignedUkiArtifact, type OvmfVarsArtifact } from "./builders.js";
@@ -21,5 +21,8 @@ export { SignError } from "./errors.js";
  * Signs the system's dist/ (SHA256SUMS) and its UKI, which the disk images
  * then carry, and writes the variable store runvm --uefi enforces Secure
  * Boot with; the UKI and the images come with @notos/disk's diskModule.
+ * It also turns on `rootfs.verity` (a default: `rootfs.verity: false`
+ * overrides it): the signed command line then carries the root hash, so
+ * the signature covers every block of the root, checked as it is read.
  */
-export const signModule = defineModule({ name: "@notos/sign", builders: [signDist, signUki, ovmfVars] });
+export const signModule = defineModule({ name: "@notos/sign", rootfs: { verity: mkDefault(true) }, builders: [signDist, signUki, ovmfVars] });

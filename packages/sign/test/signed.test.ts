@@ -282,9 +282,11 @@ describe("runvm --disk --uefi: the disk image under Secure Boot", () => {
       expect(text).toMatch(/runvm: UEFI Secure Boot: .*OVMF_CODE_4M\.secboot\.fd with the keys of .*OVMF_VARS\.fd/);
       expect(text).toMatch(/BdsDxe: starting Boot\d+ "UEFI Misc Device"/);
       // The kernel read the firmware's SecureBoot variable at boot: enabled, and it locked itself down for it.
-      const [log] = await guestShell(socket, ["dmesg | grep -i 'secure boot'"]);
+      const [log, root] = await guestShell(socket, ["dmesg | grep -i 'secure boot'", "grep -o 'notos.verity=[^ ]*' /proc/cmdline; ls /sys/block/dm-0/slaves; cat /sys/block/dm-0/dm/name"]);
       expect(log).toMatch(/secureboot: Secure boot enabled/);
       expect(log).toMatch(/Kernel is locked down from EFI Secure Boot/);
+      // signModule turns rootfs.verity on: the signed UKI's command line has the root hash, and the root is read through dm-verity over the root partition.
+      expect(root).toMatch(/notos\.verity=\d+,\d+,[0-9a-f]{64},[0-9a-f]{64}\s+vda2\s+notos-root/);
     } finally {
       killGroup(child);
     }
