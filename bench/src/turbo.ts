@@ -20,13 +20,21 @@ export interface DistOptions {
   env: NodeJS.ProcessEnv;
   /** Turbo's cache directory; a fresh one makes every task a miss. */
   cacheDir: string;
+  /**
+   * The dist task alone (`--only --force`): the packages must be compiled
+   * already, and the task runs even when turbo's cache holds it.
+   */
+  only?: boolean;
+  /** The task to run, when not dist (e.g. "build": only compile the packages). */
+  task?: string;
 }
 
 export async function turboDist(cwd: string, options: DistOptions): Promise<DistRun> {
   const turbo = join(cwd, "node_modules", ".bin", "turbo");
   const started = performance.now();
+  const task = options.task ?? "dist";
   // --ui=stream keeps one prefixed line per log line; no daemon, so no process outlives the run.
-  const r = await execa(turbo, ["run", "dist", "--ui=stream", "--no-daemon", `--cache-dir=${options.cacheDir}`], {
+  const r = await execa(turbo, ["run", task, ...(options.only ? ["--only", "--force"] : []), "--ui=stream", "--no-daemon", `--cache-dir=${options.cacheDir}`], {
     cwd,
     env: options.env,
     extendEnv: false,
@@ -36,7 +44,7 @@ export async function turboDist(cwd: string, options: DistOptions): Promise<Dist
   });
   const seconds = (performance.now() - started) / 1000;
   const log = String(r.all ?? "");
-  if (r.exitCode !== 0) throw new Error(`turbo run dist failed in ${cwd} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
+  if (r.exitCode !== 0) throw new Error(`turbo run ${task} failed in ${cwd} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
   return { seconds, log, ...parseDistLog(log) };
 }
 
