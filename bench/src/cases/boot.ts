@@ -41,7 +41,6 @@ export interface BootResult {
   figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const since = (machine: Machine) => (Date.now() - machine.console.startedAt) / 1000;
 
 export async function runBootCase(runs: number, log: (line: string) => void): Promise<BootResult> {
@@ -126,28 +125,49 @@ function lineTime(lines: readonly ConsoleLine[], re: RegExp): number | undefined
   return lines.find((l) => re.test(l.text))?.t;
 }
 
-/** Poll nginx through the forwarded port with real requests until one gets a 2xx answer. */
-async function waitForHttp(machine: Machine, timeoutMs = 180_000): Promise<number> {
-  const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-      async (r) => (await r.arrayBuffer(), r.ok),
-      () => false,
-    );
-    if (ok) return since(machine);
-    await sleep(200);
-  }
-  throw new Error(`nginx did not answer on ${url} within ${timeoutMs / 1000} s`);
+/**
+ * When `attempt` first succeeds, in seconds since QEMU started: a new attempt
+ * every `everyMs` while fewer than `inFlight` are pending. Attempts overlap
+ * because one made before the guest's network is up hangs: QEMU's user-mode
+ * network accepts the host's connection and then retransmits its SYN to a
+ * guest that does not answer yet, so one probe at a time would measure that
+ * back-off (seconds), not when the service started answering.
+ */
+async function firstSuccess(machine: Machine, what: string, attempt: () => Promise<boolean>, options: { everyMs: number; inFlight: number; timeoutMs?: number }): Promise<number> {
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  let pending = 0;
+  let done: number | undefined;
+  return new Promise<number>((resolve, reject) => {
+    const tick = (): void => {
+      if (done !== undefined) return;
+      if (Date.now() > deadline) return reject(new Error(`${what} did not succeed within ${(options.timeoutMs ?? 180_000) / 1000} s`));
+      if (pending < options.inFlight) {
+        pending++;
+        attempt()
+          .catch(() => false)
+          .then((ok) => {
+            pending--;
+            if (ok && done === undefined) {
+              done = since(machine);
+              resolve(done);
+            }
+          });
+      }
+      setTimeout(tick, options.everyMs);
+    };
+    tick();
+  });
 }
 
-/** Retry `ssh … true` until it succeeds. */
-async function waitForSsh(machine: Machine, key: string, timeoutMs = 180_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const r = await machine.ssh("true", { key, timeoutMs: 30_000 }).catch(() => undefined);
-    if (r?.status === 0) return since(machine);
-    await sleep(250);
-  }
-  throw new Error(`ssh did not succeed within ${timeoutMs / 1000} s`);
+/** Real HTTP requests to nginx through the forwarded port until one gets a 2xx answer. */
+function waitForHttp(machine: Machine): Promise<number> {
+  const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
+  const get = () => fetch(url, { signal: AbortSignal.timeout(5_000) }).then(async (r) => (await r.arrayBuffer(), r.ok));
+  return firstSuccess(machine, `nginx on ${url}`, get, { everyMs: 200, inFlight: 10 });
+}
+
+/** `ssh … true` until it succeeds (a few at a time: each is a client process on the host). */
+function waitForSsh(machine: Machine, key: string): Promise<number> {
+  const login = () => machine.ssh("true", { key, timeoutMs: 30_000 }).then((r) => r.status === 0);
+  return firstSuccess(machine, "ssh", login, { everyMs: 400, inFlight: 4 });
 }
