@@ -14,7 +14,7 @@ export { signDist, signUki, ovmfVars, SIGNED_UKI_FILE, OVMF_VARS_FILE, type Sign
 export { keygen, keyDirectory, findSigningKey, readCertificate, KEY_FILE, CERT_FILE, type SigningKey, type KeygenOptions } from "@notos/keys";
 export { signPe, authenticodeDigest, type AuthenticodeSigner } from "./authenticode.js";
 export { manifestText, parseManifest, manifestSignatureValid, MANIFEST_FILE, SIGNATURE_FILE, type ManifestEntry } from "./manifest.js";
-export { secureBootVarStore, secureBootQemuArgs, OVMF_SECBOOT_CODE, OVMF_VARS_TEMPLATE } from "./ovmf.js";
+export { secureBootVarStore, OVMF_VARS_TEMPLATE } from "./ovmf.js";
 export { SignError } from "./errors.js";
 
 /**

@@ -3,27 +3,16 @@
 // guest's reach) and a variable store written from Debian's blank one with
 // PK, KEK and db = the user's certificate. The owner GUID of the signature
 // lists is derived from the certificate, so the same certificate gives the
-// same store, byte for byte.
+// same store, byte for byte. QEMU's arguments for the firmware and a store
+// are @notos/qemu's (`secureBootArgs`, `OVMF_SECURE_BOOT_CODE`).
 import { readFileSync } from "node:fs";
 import { guidFrom } from "@notos/disk/gpt";
 import { secureBootVariables, writeVarStore } from "./varstore.js";
 
-/** Debian ovmf: the 4 MiB SMM build with Secure Boot support (q35, smm=on, secure pflash). */
-export const OVMF_SECBOOT_CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd";
 /** Debian ovmf: the blank variable store that goes with it. */
 export const OVMF_VARS_TEMPLATE = "/usr/share/OVMF/OVMF_VARS_4M.fd";
 
 /** A variable store that enforces Secure Boot with `certificate` (DER) as PK, KEK and db. */
 export function secureBootVarStore(certificate: Uint8Array, template: Uint8Array = readFileSync(OVMF_VARS_TEMPLATE)): Uint8Array {
   return writeVarStore(template, secureBootVariables(certificate, guidFrom("notos signature owner", certificate)));
-}
-
-/** QEMU arguments for that firmware: `vars` is a writable copy of the store (the firmware writes to it). */
-export function secureBootQemuArgs(options: { vars: string; code?: string }): string[] {
-  return [
-    "-machine", "q35,smm=on",
-    "-global", "driver=cfi.pflash01,property=secure,value=on",
-    "-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${options.code ?? OVMF_SECBOOT_CODE}`,
-    "-drive", `if=pflash,format=raw,unit=1,file=${options.vars}`,
-  ];
 }

@@ -30,7 +30,8 @@ import type { Artifact } from "@notos/core";
 import type { DiskImageArtifact } from "@notos/disk";
 import { readPe } from "@notos/disk/pe";
 import { keygen, type SigningKey } from "@notos/keys";
-import { MANIFEST_FILE, SIGNATURE_FILE, authenticodeDigest, manifestSignatureValid, parseManifest, secureBootQemuArgs, secureBootVarStore, signPe } from "../src/index.js";
+import { secureBootArgs } from "@notos/qemu";
+import { MANIFEST_FILE, SIGNATURE_FILE, authenticodeDigest, manifestSignatureValid, parseManifest, secureBootVarStore, signPe } from "../src/index.js";
 import { GUIDS, liveVariables, readSignatureLists, readVarStore } from "../src/public/varstore.js";
 import { exampleUnder, runExampleIn } from "../../../test-support/readme.js";
 import { buildSigned, type SignedBuild } from "./system.js";
@@ -241,7 +242,7 @@ describe("UEFI Secure Boot with A's keys enrolled", () => {
       void name;
       return ["-drive", `if=none,id=d${i},format=raw,readonly=on,file=fat:${join(work, `esp-${i}`)}`, "-device", `virtio-blk-pci,drive=d${i},addr=0x${(0x10 + i).toString(16)},bootindex=${i + 1}`];
     });
-    const child = spawn("qemu-system-x86_64", [...secureBootQemuArgs({ vars }), "-accel", "tcg", "-m", "1024", "-nic", "none", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...drives], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("qemu-system-x86_64", [...secureBootArgs({ vars }), "-accel", "tcg", "-m", "1024", "-nic", "none", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", ...drives], { stdio: ["ignore", "pipe", "pipe"], detached: true });
     let text: string;
     try {
       text = await waitForText(child, /notos stage 1: started|Kernel panic/, 240_000);
