@@ -76,6 +76,8 @@ describe("the default system", () => {
     const generated = await machine.succeed(`openssl x509 -in ${TLS_DIR}/nginx.crt -noout -fingerprint -sha256`);
     expect(served.stdout.trim()).toMatch(/Fingerprint=/);
     expect(served.stdout.trim()).toBe(generated.trim());
+    // The key is root's alone, from the moment it is written.
+    expect((await machine.succeed(`stat -c '%a %U' ${TLS_DIR} ${TLS_DIR}/nginx.key`)).trim()).toBe("700 root\n600 root");
   });
 
   it("has runit restart nginx when it is killed", async () => {

@@ -27,7 +27,7 @@ export interface BootRun {
   http: number;
   ssh: number;
   poweroff: number;
-  /** Of poweroff: runit stage 3 stopping the services (console "stopping services" → "syncing"), host clock. */
+  /** Of poweroff: runit stage 3 stopping the services (console "stopping services" → "services stopped"), host clock. */
   stopServices?: number;
   timeline: TimelineEvent[];
 }
@@ -113,8 +113,8 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
     const poweroff = (Date.now() - sent) / 1000;
     if (code !== 0) throw new Error(`QEMU exited with status ${code} after poweroff`);
     const stopping = lineTime(machine.console.lines, /notos: stopping services/);
-    const syncing = lineTime(machine.console.lines, /notos: syncing/);
-    const stopServices = stopping !== undefined && syncing !== undefined ? syncing - stopping : undefined;
+    const stopped = lineTime(machine.console.lines, /notos: services stopped/);
+    const stopServices = stopping !== undefined && stopped !== undefined ? stopped - stopping : undefined;
     return { stage2, http, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
   } finally {
     machine.kill();

@@ -158,18 +158,21 @@ const defaultPageModule = defineModule(({ config }) => ({
  * and far faster to make), and a new one when the certificate has less than
  * RENEW_DAYS days left. Written under temporary names and renamed, so a
  * boot cut short leaves no half key; runsv tries again after a failure.
+ * On a first boot the script starts three programs (openssl and two mv):
+ * the shell's own tests, umask and read do the rest, since every program
+ * started costs time under emulation and nginx waits for this.
  */
 export const tlsCertificateScript = `# nginx's TLS key and certificate, made on the machine's first boot.
 if [ ! -s ${TLS_DIR}/nginx.key ] || [ ! -s ${TLS_DIR}/nginx.crt ] ||
    ! openssl x509 -in ${TLS_DIR}/nginx.crt -noout -checkend ${RENEW_DAYS * 86400} >/dev/null 2>&1; then
   echo "nginx: generating the self-signed TLS certificate"
-  mkdir -p ${TLS_DIR}
-  chmod 0700 ${TLS_DIR}
-  host=$(cat /proc/sys/kernel/hostname)
+  [ -d ${TLS_DIR} ] || mkdir -p -m 0700 ${TLS_DIR}
+  read -r host < /proc/sys/kernel/hostname
+  umask 077
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
     -subj "/CN=$host" -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \\
     -keyout ${TLS_DIR}/nginx.key.new -out ${TLS_DIR}/nginx.crt.new 2>/dev/null || exit 1
-  chmod 0600 ${TLS_DIR}/nginx.key.new
+  umask 022
   mv -f ${TLS_DIR}/nginx.key.new ${TLS_DIR}/nginx.key
   mv -f ${TLS_DIR}/nginx.crt.new ${TLS_DIR}/nginx.crt
 fi`;

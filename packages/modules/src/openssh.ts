@@ -72,7 +72,8 @@ const HOST_KEY = "/etc/ssh/ssh_host_ed25519_key";
  */
 export const sshdHostKeyScript = `if [ ! -s ${HOST_KEY} ]; then
   echo "sshd: generating the ssh host key"
-  rm -f ${HOST_KEY}.new ${HOST_KEY}.new.pub
+  # ssh-keygen will not overwrite a file; rm only when a cut-short boot left one (a program less on a first boot).
+  if [ -e ${HOST_KEY}.new ] || [ -e ${HOST_KEY}.new.pub ]; then rm -f ${HOST_KEY}.new ${HOST_KEY}.new.pub; fi
   ssh-keygen -q -t ed25519 -N '' -C '' -f ${HOST_KEY}.new || exit 1
   mv -f ${HOST_KEY}.new.pub ${HOST_KEY}.pub
   mv -f ${HOST_KEY}.new ${HOST_KEY}

@@ -31,8 +31,6 @@ export interface RunitPaths {
   shell: string;
   /** The directory runsvdir supervises. */
   serviceDir: string;
-  /** The root file system stage 3 remounts read-only. */
-  root: string;
   /** The process poweroff and reboot wake with SIGCONT: runit, PID 1. */
   initPid: number;
 }
@@ -49,7 +47,6 @@ export const DEFAULT_PATHS: Readonly<RunitPaths> = Object.freeze({
   stage1: "/etc/runit/1",
   shell: "/bin/sh",
   serviceDir: "/etc/service",
-  root: "/",
   initPid: 1,
 });
 
@@ -66,7 +63,6 @@ export const PATH_VARIABLES: Readonly<Record<keyof RunitPaths, string>> = Object
   stage1: "stage1",
   shell: "rescue_shell",
   serviceDir: "service_dir",
-  root: "root",
   initPid: "init_pid",
 });
 

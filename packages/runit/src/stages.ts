@@ -32,7 +32,7 @@ export function stage3Script(config: Pick<RunitOptions, "services" | "runit">, p
     "# No set -e: shutdown must go on past a service that will not stop.",
     "exec 2>&1",
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-    ...pathAssignments([...(services.length > 0 ? (["serviceDir"] as const) : []), "root", "run"], paths),
+    ...pathAssignments([...(services.length > 0 ? (["serviceDir"] as const) : []), "run"], paths),
     "",
     ...(services.length > 0
       ? [
@@ -57,16 +57,14 @@ export function stage3Script(config: Pick<RunitOptions, "services" | "runit">, p
           "  i=$((i + 1))",
           "done",
           'sv exit "$@"',
+          'echo "notos: services stopped"',
         ]
       : []),
     "",
-    'echo "notos: syncing and remounting / read-only"',
-    "sync",
-    `mount -o remount,ro ${ref("root")} || echo "notos: could not remount $root read-only"`,
-    "sync",
-    "",
-    "# runit itself then kills what is left and powers off, or reboots when",
-    "# /run/runit.reboot is executable.",
+    "# runit itself then kills what is left, syncs the file systems and powers",
+    "# off, or reboots when /run/runit.reboot is executable. Its sync comes after",
+    "# the last process is gone, so a sync or a read-only remount here would",
+    "# only add processes (time, under emulation) and leave a window open.",
     'if [ -x "$run/runit.reboot" ]; then echo "notos: rebooting"; else echo "notos: powering off"; fi',
   ]);
 }
@@ -80,10 +78,14 @@ function stopCommand(name: string, reboot: boolean, note: string, paths: Partial
     "# and reboots afterwards when /run/runit.reboot is executable too. Arguments are ignored.",
     "set -e",
     ...pathAssignments(["run", "initPid"], paths),
-    'if [ "$(id -u)" -ne 0 ]; then echo "' + name + ': must be run as root" >&2; exit 1; fi',
-    'touch "$run/runit.stopit" "$run/runit.reboot"',
-    'chmod 100 "$run/runit.stopit"',
-    `chmod ${reboot ? "100" : "0"} "$run/runit.reboot"`,
+    "# Only root may write runit's flag files. A redirection to the shell's own",
+    "# true checks that and creates a missing file (not id or touch: every program",
+    "# started costs time under emulation; not \":\", whose failed redirection",
+    "# would end the shell before it could say why).",
+    'if ! { true >> "$run/runit.stopit" && true >> "$run/runit.reboot"; } 2>/dev/null; then echo "' + name + ': cannot write runit\'s flag files in $run: run it as root" >&2; exit 1; fi',
+    ...(reboot
+      ? ['chmod 100 "$run/runit.stopit" "$run/runit.reboot"']
+      : ['chmod 100 "$run/runit.stopit"', '[ ! -x "$run/runit.reboot" ] || chmod 0 "$run/runit.reboot"']),
     `kill -CONT ${ref("initPid")}`,
   ]);
 }
@@ -98,7 +100,8 @@ export function controlEntries(config: Pick<RunitOptions, "services" | "runit">,
         "#!/bin/sh",
         "# runit runs this on Ctrl-Alt-Del; the executable flag files make it reboot.",
         ...pathAssignments(["run"], paths),
-        'touch "$run/runit.stopit" "$run/runit.reboot"',
+        ': >> "$run/runit.stopit"',
+        ': >> "$run/runit.reboot"',
         'chmod 100 "$run/runit.stopit" "$run/runit.reboot"',
         'echo "notos: Ctrl-Alt-Del: rebooting"',
       ]),

@@ -114,9 +114,13 @@ describe("the stage-2 init", () => {
 
 describe("poweroff, reboot and halt", () => {
   /** Run the command against a stand-in for PID 1 that reports SIGCONT. */
-  async function run(command: string) {
+  async function run(command: string, existing: Record<string, number> = {}) {
     const dir = temp();
     mkdirSync(join(dir, "run"));
+    for (const [f, mode] of Object.entries(existing)) {
+      writeFileSync(join(dir, "run", f), "");
+      chmodSync(join(dir, "run", f), mode);
+    }
     const pid1 = spawn("sh", ["-c", 'trap "echo CONT; exit 0" CONT; echo ready; while :; do sleep 0.05; done'], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const got = new Promise<string>((resolve) => {
@@ -124,8 +128,7 @@ describe("poweroff, reboot and halt", () => {
         out += d.toString();
         if (out.includes("ready") && !out.includes("started")) {
           out += "started";
-          // Run as root or not: the root check is not what is tested here.
-          const source = generated(dir, `/usr/sbin/${command}`, pid1.pid!, (s) => s.replace('"$(id -u)"', "0"));
+          const source = generated(dir, `/usr/sbin/${command}`, pid1.pid!);
           const r = spawnSync("sh", ["-c", source], { encoding: "utf8" });
           expect(r.status, r.stderr).toBe(0);
         }
@@ -133,17 +136,35 @@ describe("poweroff, reboot and halt", () => {
       });
     });
     await got;
-    const mode = (f: string) => (statSync(join(dir, "run", f)).mode & 0o777).toString(8);
-    return { stopit: mode("runit.stopit"), reboot: mode("runit.reboot") };
+    // runit reads only the owner's execute bit.
+    const executable = (f: string) => (statSync(join(dir, "run", f)).mode & 0o100) !== 0;
+    return { stopit: executable("runit.stopit"), reboot: executable("runit.reboot") };
   }
 
   it("poweroff makes runit.stopit executable, not runit.reboot, and wakes PID 1", async () => {
-    expect(await run("poweroff")).toEqual({ stopit: "100", reboot: "0" });
+    expect(await run("poweroff")).toEqual({ stopit: true, reboot: false });
   });
   it("reboot makes both executable", async () => {
-    expect(await run("reboot")).toEqual({ stopit: "100", reboot: "100" });
+    expect(await run("reboot")).toEqual({ stopit: true, reboot: true });
   });
   it("halt powers off", async () => {
-    expect(await run("halt")).toEqual({ stopit: "100", reboot: "0" });
+    expect(await run("halt")).toEqual({ stopit: true, reboot: false });
+  });
+  it("poweroff after an interrupted reboot takes runit.reboot's execute bit away", async () => {
+    expect(await run("poweroff", { "runit.reboot": 0o100 })).toEqual({ stopit: true, reboot: false });
+  });
+  it("refuses, saying why, when runit's flag files cannot be written", () => {
+    const dir = temp();
+    mkdirSync(join(dir, "run"));
+    writeFileSync(join(dir, "run", "runit.stopit"), "");
+    chmodSync(join(dir, "run"), 0o500);
+    chmodSync(join(dir, "run", "runit.stopit"), 0o400);
+    // As root the shell can write anyway: run the check as nobody.
+    const source = generated(dir, "/usr/sbin/poweroff");
+    const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", source] : ["sh", "-c", source];
+    const r = spawnSync(asNobody[0]!, asNobody.slice(1), { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("poweroff: cannot write runit's flag files in");
+    expect(r.stderr).toContain("run it as root");
   });
 });

@@ -86,13 +86,14 @@ describe("runitLayer", () => {
   it("writes stages 2 and 3 for the enabled services", () => {
     expect(text(find(entries, "/etc/runit/2"))).toMatch(/\nservice_dir=\/etc\/service\nexec env - PATH="\$PATH" runsvdir -P "\$service_dir" 'log: \.+'\n$/);
     const three = text(find(entries, "/etc/runit/3"));
-    expect(three).toContain("\nservice_dir=/etc/service\nroot=/\nrun=/run\n");
+    expect(three).toContain("\nservice_dir=/etc/service\nrun=/run\n");
     expect(three).toContain('set -- "$service_dir"/custom "$service_dir"/nginx "$service_dir"/sshd\n');
     expect(three).toContain('\nsv down "$@"\n');
     expect(three).toContain("-ge 140 ]");
     expect(three).toContain('\nsv exit "$@"\n');
     expect(three).not.toContain("/off");
-    expect(three).toContain('mount -o remount,ro "$root"');
+    // runit syncs after the last process is gone: stage 3 starts no sync or mount of its own.
+    expect(three).not.toMatch(/^\s*(sync|mount)\b/m);
     expect(three).not.toMatch(/^set -e/m);
   });
 
