@@ -157,6 +157,15 @@ export function openssh(options: OpensshOptions = {}): ModuleDefinition {
     // The client is a dependency of the server; sshd uses ssh-keygen of it alone.
     rootfs: {
       packageFiles: {
+        // sshd reads the moduli file only to pick a group for diffie-hellman-group-exchange.
+        ...(algorithms.kexAlgorithms.some((a) => a.startsWith("diffie-hellman-group-exchange-"))
+          ? {}
+          : {
+              "openssh-server": mkDefault({
+                drop: ["/etc/ssh/moduli"],
+                reason: "sshd reads /etc/ssh/moduli only for diffie-hellman-group-exchange key exchange, which openssh({ kexAlgorithms }) does not offer",
+              }),
+            }),
         "openssh-client": mkDefault({
           keep: ["/usr/bin/ssh-keygen"],
           reason: 'sshd needs only ssh-keygen of the client (its host key at first boot); for ssh, scp, sftp and the agent, rootfs: { keepWhole: ["openssh-client"] }',

@@ -139,6 +139,12 @@ describe("overriding and options", () => {
     expect(forced.config.users["sshd"]!.uid).toBe(150);
   });
 
+  it("leaves /etc/ssh/moduli out unless sshd offers group-exchange key exchange", () => {
+    const files = (module: Module) => (build(defineSystem({ imports: [base, module] })).config as { rootfs: { packageFiles: Record<string, { drop?: string[] }> } }).rootfs.packageFiles;
+    expect(files(openssh())["openssh-server"]?.drop).toEqual(["/etc/ssh/moduli"]);
+    expect(files(openssh({ kexAlgorithms: ["curve25519-sha256", "diffie-hellman-group-exchange-sha256"] }))["openssh-server"]).toBeUndefined();
+  });
+
   it("autohalt powers off after the delay", () => {
     const { runit } = build(defineSystem({ imports: [base, autohalt({ delay: 3 })] }));
     expect(text(find(runit, "/etc/sv/autohalt/run"))).toContain("sleep 3\nexec /usr/sbin/poweroff\n");
