@@ -22,6 +22,7 @@ import { suiteSources, type SuiteSource } from "@notos/debian/archive";
 import { cleanBuildEnv, cloneRepo, scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
 import { benchSystem, importRepoSystem } from "../system.js";
+import { turboDist } from "../turbo.js";
 
 export interface PeerRun {
   /** notos: `turbo run dist` with an empty turbo cache and an empty store: it compiles the packages dist needs, then builds. */
@@ -111,22 +112,6 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   return [(performance.now() - started) / 1000, value];
 }
 
-async function turboDist(clone: string, cacheDir: string, env: NodeJS.ProcessEnv, only: boolean): Promise<string> {
-  // --only --force: the dist task alone, never replayed from turbo's cache (the store is not among its inputs).
-  const args = ["run", "dist", ...(only ? ["--only", "--force"] : []), "--ui=stream", "--no-daemon", `--cache-dir=${cacheDir}`];
-  const r = await execa(join(clone, "node_modules", ".bin", "turbo"), args, {
-    cwd: clone,
-    env,
-    extendEnv: false,
-    all: true,
-    reject: false,
-    stdin: "ignore",
-  });
-  const log = String(r.all ?? "");
-  if (r.exitCode !== 0) throw new Error(`turbo ${args.join(" ")} failed in ${clone} (exit ${r.exitCode}):\n${log.split("\n").slice(-40).join("\n")}`);
-  return log;
-}
-
 export async function runPeerCase(runs: number, options: { keep?: boolean; log: (line: string) => void }): Promise<PeerResult> {
   const { log } = options;
   const work = await scratchDir("peer");
@@ -168,9 +153,9 @@ export async function runPeerCase(runs: number, options: { keep?: boolean; log: 
       // build takes them from there: each build here starts without them, as from an empty store.
       const carry = join(clone, ".notos", "carry");
       await rm(carry, { recursive: true, force: true });
-      const [withCompile] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}a`), false));
+      const [withCompile] = await timed(() => turboDist(clone, { cacheDir, env: env(`store-${i}a`) }));
       await rm(carry, { recursive: true, force: true });
-      const [withoutCompile, distLog] = await timed(() => turboDist(clone, cacheDir, env(`store-${i}b`), true));
+      const [withoutCompile, { log: distLog }] = await timed(() => turboDist(clone, { cacheDir, env: env(`store-${i}b`), only: true }));
       const peer = await peerOnce(i);
       const run: PeerRun = { withCompile, withoutCompile, builders: builderSeconds(distLog), ...peer };
       all.push(run);
