@@ -36,6 +36,8 @@ export interface RootfsArtifact extends Artifact {
   /** sizes.json: bytes per package and layer, largest first. */
   sizeReport: string;
   compression: Compression;
+  /** `rootfs.compressionLevel`, when set (unset: the compressor's default). */
+  compressionLevel?: number;
   /** Bytes of root.squashfs (with the hash tree, under `rootfs.verity`). */
   size: number;
   /** Under `rootfs.verity`: where the hash tree is and its root hash. */
@@ -48,31 +50,32 @@ export interface RootfsArtifact extends Artifact {
 export interface RootfsRunOptions {
   /** Compressor threads (default: all CPUs); the image does not depend on it. */
   processors?: number;
-  /** An argv prefix that runs sqfstar as another user (see `SquashfsOptions.runAs`). */
+  /** An argv prefix that runs mksquashfs as another user (see `SquashfsOptions.runAs`). */
   runAs?: readonly string[];
 }
 
 interface RootfsMeta {
   compression: Compression;
+  compressionLevel?: number;
   size: number;
   epoch: number;
   verity?: VerityInfo;
 }
 
-/** sqfstar's version line: part of the key, since another squashfs-tools may pack other bytes. */
-async function sqfstarVersion(): Promise<string> {
-  requireHostProgram({ program: "sqfstar", debianPackage: "squashfs-tools", neededBy: "packing root.squashfs" });
+/** mksquashfs's version line: part of the key, since another squashfs-tools may pack other bytes. */
+async function mksquashfsVersion(): Promise<string> {
+  requireHostProgram({ program: "mksquashfs", debianPackage: "squashfs-tools", neededBy: "packing root.squashfs" });
   try {
-    const { stdout } = await runProgram("sqfstar", ["-version"]);
+    const { stdout } = await runProgram("mksquashfs", ["-version"]);
     return stdout.toString("utf8").split("\n")[0]?.trim() ?? "unknown";
   } catch (error) {
-    throw new RootfsError("sqfstar is not available", { code: "ROOTFS_SQFSTAR", hint: "install squashfs-tools ≥ 4.5 (it provides sqfstar); `npm run setup` does", cause: error });
+    throw new RootfsError("mksquashfs is not available", { code: "ROOTFS_SQFSTAR", hint: "install squashfs-tools ≥ 4.5 (its mksquashfs reads a tar with -tar); `npm run setup` does", cause: error });
   }
 }
 
 /**
  * The rootfs builder with run-time knobs that do not change the image (how
- * many compressor threads, which user runs sqfstar). `rootfs` is the default.
+ * many compressor threads, which user runs mksquashfs). `rootfs` is the default.
  */
 export function rootfsBuilder(options: RootfsRunOptions = {}) {
   return defineBuilder({
@@ -86,7 +89,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       // Modules add packages in import order and may repeat one: the set is what matters, not the order.
       { name: "rootfs", roots: [...new Set(o.environment.packages)].sort(), dependencies: "all", recommends: o.rootfs.recommends },
     ],
-    fingerprint: async () => ({ sqfstar: await sqfstarVersion() }),
+    fingerprint: async () => ({ mksquashfs: await mksquashfsVersion() }),
     async build({ options: o, out, packages: fetch, reporter, sourceDateEpoch: epoch }): Promise<RootfsMeta> {
       if (o.environment.packages.length === 0) {
         throw new RootfsError("environment.packages is empty: the root would have no shell, no init and no libc", { code: "ROOTFS_NO_PACKAGES", hint: "add packages, e.g. environment: { packages: [\"bash\", \"coreutils\", \"runit\"] }" });
@@ -94,6 +97,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       reporter.step("fetching packages", `${new Set(o.environment.packages).size} roots`);
       const packages = await fetch("rootfs");
       const compression = o.rootfs.compression;
+      const compressionLevel = o.rootfs.compressionLevel;
+      const level = compressionLevel !== undefined ? { compressionLevel } : {};
       const controls = await Promise.all(packages.map(async (p) => ({ name: p.name, fields: (await readDebControl(p.file)).fields })));
       const plan = planSelections({
         selections: o.rootfs.packageFiles,
@@ -126,10 +131,12 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       const selections = [...leftOut].map(([name, n]) => ({ package: name, reason: o.rootfs.packageFiles[name]!.reason, filesLeftOut: n.files, bytesLeftOut: n.bytes }));
       for (const s of selections) reporter.info(`${s.package}: ${s.filesLeftOut} files (${(s.bytesLeftOut / 1024).toFixed(0)} KiB) left out: ${s.reason}`);
       for (const w of plan.whole) reporter.info(`${w.name}: kept whole (${w.why})`);
-      reporter.step("writing root.squashfs", `${compression}, ${root.entries.length} entries`);
+      const named = `${compression}${compressionLevel !== undefined ? ` level ${compressionLevel}` : ""}`;
+      reporter.step("writing root.squashfs", `${named}, ${root.entries.length} entries`);
       const tarBytes = tarSize(root.entries);
       const { size: squashfsSize } = await writeSquashfs(root.entries, join(out, IMAGE_FILE), {
         compression,
+        ...level,
         blockSize: o.rootfs.blockSize,
         epoch,
         ...(options.runAs !== undefined ? { runAs: options.runAs } : {}),
@@ -147,8 +154,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
       const sizes = { ...sizeReport(root.entries, root.tree.origins, { compression, bytes: squashfsSize }), selections, keptWhole: plan.whole };
       await fs.writeFile(join(out, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
-      reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${compression}), ${root.entries.length} entries from ${packages.length} packages`);
-      return { compression, size, epoch, ...(verity ? { verity } : {}) };
+      reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${named}), ${root.entries.length} entries from ${packages.length} packages`);
+      return { compression, ...level, size, epoch, ...(verity ? { verity } : {}) };
     },
     artifact: (entry): RootfsArtifact => ({
       builder: "rootfs",
@@ -159,6 +166,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       manifest: join(entry.path, MANIFEST_FILE),
       sizeReport: join(entry.path, SIZES_FILE),
       compression: entry.meta.compression,
+      ...(entry.meta.compressionLevel !== undefined ? { compressionLevel: entry.meta.compressionLevel } : {}),
       size: entry.meta.size,
       ...(entry.meta.verity ? { verity: entry.meta.verity } : {}),
       kernelParams: entry.meta.verity ? [verityKernelParam(entry.meta.verity)] : [],

@@ -1,7 +1,7 @@
-// The finished root as ONE tar stream, the input of sqfstar. Everything the
-// image needs is in the headers — owner, mode with setuid/setgid/sticky,
-// type, link target, device numbers — so sqfstar needs no privileges and no
-// host file. Times are fixed and user/group names empty: the bytes depend on
+// The finished root as ONE tar stream, the input of `mksquashfs -tar`.
+// Everything the image needs is in the headers — owner, mode with
+// setuid/setgid/sticky, type, link target, device numbers — so mksquashfs
+// needs no privileges and no host file. Times are fixed and user/group names empty: the bytes depend on
 // the tree alone.
 import { Readable } from "node:stream";
 import { pack as tarPack, type Header } from "tar-stream";
@@ -28,7 +28,7 @@ export interface TarOptions {
   mtime: number;
 }
 
-/** A tar stream of the entries in the given order (the root "/" is left out: sqfstar's -root-* options set it). */
+/** A tar stream of the entries in the given order (the root "/" is left out: mksquashfs's -root-* options set it). */
 export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Readable {
   const pack = tarPack();
   const mtime = new Date(options.mtime * 1000);
@@ -37,10 +37,10 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
       if (pack.destroyed) return;
       if (entry.path === "/") continue;
       if ((entry.type === "symlink" || entry.type === "hardlink") && Buffer.byteLength(entry.target) > 100) {
-        // Such a target needs a pax `linkpath` record, and sqfstar 4.5.1 strips
+        // Such a target needs a pax `linkpath` record, and squashfs-tools 4.5.1 strips
         // a leading "/", "./" or "../" from it: the image would silently point
         // elsewhere. Refuse instead.
-        throw new RootfsError(`${entry.path}: its link target is longer than 100 bytes (${entry.target.slice(0, 40)}…), which sqfstar 4.5 would store altered`, {
+        throw new RootfsError(`${entry.path}: its link target is longer than 100 bytes (${entry.target.slice(0, 40)}…), which squashfs-tools 4.5 would store altered`, {
           hint: "shorten the link target, or leave the path out with rootfs.exclude",
         });
       }
@@ -61,7 +61,7 @@ export function tarStream(entries: Iterable<TreeEntry>, options: TarOptions): Re
       await new Promise<void>((resolve, reject) => {
         const done = (error?: Error | null): void => (error ? reject(error) : resolve());
         const sink = content ? pack.entry(header, Buffer.from(content.buffer, content.byteOffset, content.byteLength), done) : pack.entry(header, done);
-        // When the reader goes first (sqfstar exits, its stdin says EPIPE),
+        // When the reader goes first (mksquashfs exits, its stdin says EPIPE),
         // the pack destroys the entry being written with that error, and an
         // 'error' nobody listens to ends the process. `done` hears it already.
         sink.on("error", () => undefined);

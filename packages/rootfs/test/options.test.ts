@@ -28,7 +28,7 @@ describe("rootfsModule", () => {
     const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
-    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid", "rootfs.verity"]);
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.compressionLevel", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid", "rootfs.verity"]);
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "zstd" });
     expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });
@@ -58,5 +58,28 @@ describe("rootfsModule", () => {
     expect(run).toThrow(/environment\.packages: expected array, got string "bash"/);
     // Keys of conflicts are absolute paths.
     expect(run).toThrow(/rootfs\.conflicts\."etc\/x": /);
+  });
+
+  it("takes a compression level the compressor has, and refuses any other naming rootfs.compressionLevel", () => {
+    const level = (rootfs: object) => () => evalSystem({ imports: [rootfsModule], file: "/sys/notos.config.ts", rootfs } as unknown as Module).config.rootfs.compressionLevel;
+    expect(level({})()).toBeUndefined();
+    expect(level({ compressionLevel: 19 })()).toBe(19);
+    expect(level({ compression: "gzip", compressionLevel: 1 })()).toBe(1);
+    expect(level({ compression: "xz", compressionLevel: 6 })).toThrow(/rootfs\.compressionLevel: xz takes no compression level \(rootfs\.compression is "xz"\)/);
+    expect(level({ compressionLevel: 23 })).toThrow(/rootfs\.compressionLevel: zstd takes a whole number from 1 to 22 \(default 15\), not 23/);
+    expect(level({ compression: "gzip", compressionLevel: 19 })).toThrow(/rootfs\.compressionLevel: gzip takes a whole number from 1 to 9/);
+    expect(level({ compressionLevel: 0 })).toThrow(/rootfs\.compressionLevel: zstd takes/);
+    expect(level({ compressionLevel: 2.5 })).toThrow(/rootfs\.compressionLevel: /);
+  });
+
+  it("accepts every `rootfs: { … }` the README tells the reader to set", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const snippets = [...readme.matchAll(/`rootfs: (\{[^`]*\})`/g)].map((m) => m[1]!);
+    expect(snippets.some((s) => s.includes("compressionLevel"))).toBe(true);
+    for (const snippet of snippets) {
+      const rootfs = Function(`return (${snippet});`)() as object;
+      expect(() => evalSystem({ imports: [rootfsModule, initrdModule], rootfs } as unknown as Module), snippet).not.toThrow();
+    }
   });
 });

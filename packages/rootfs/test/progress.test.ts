@@ -21,7 +21,7 @@ describe("progress of the root", () => {
     ]);
   });
 
-  it("knows the length of the tar stream it feeds to sqfstar before writing it", async () => {
+  it("knows the length of the tar stream it feeds to mksquashfs before writing it", async () => {
     const entries = [dir("/"), dir("/etc"), file("/etc/a", "x".repeat(513)), file("/etc/empty", ""), symlink("/etc/l", "a"), hardlink("/etc/h", "/etc/a"), file("/etc/b", "y".repeat(1024))];
     let length = 0;
     for await (const chunk of tarStream(entries, { mtime: 0 })) length += (chunk as Buffer).byteLength;

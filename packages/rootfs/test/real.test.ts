@@ -156,7 +156,7 @@ describe("a real root from the Debian archive", () => {
     expect(Buffer.compare(await fs.readFile(written.image), await fs.readFile(artifact.image))).toBe(0);
   });
 
-  it("builds byte-identical images from the same inputs, also with sqfstar running as nobody", { timeout: 600_000 }, async () => {
+  it("builds byte-identical images from the same inputs, also with mksquashfs running as nobody", { timeout: 600_000 }, async () => {
     const fresh = await buildRootfs(context(work, "store-2"), { layers });
     expect(fresh.rootfs.cached).toBe(false);
     const image = await fs.readFile(artifact.image);

@@ -1,11 +1,14 @@
-// The tar → sqfstar path against the real tools: what unsquashfs lists is
-// what the kernel will see.
+// The tar → mksquashfs -tar path against the real tools: what unsquashfs
+// lists is what the kernel will see. sqfstar, which packed the root before,
+// is the reference the default bytes are held to.
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TreeEntry } from "@notos/core/tree";
-import { sqfstarArguments, writeSquashfs } from "../src/squashfs.js";
+import { execa } from "execa";
+import { mksquashfsArguments, writeSquashfs, type SquashfsOptions } from "../src/squashfs.js";
+import { tarStream } from "../src/tar.js";
 import { RootfsError } from "../src/errors.js";
 import { chardev, dir, file, symlink } from "./helpers.js";
 import { describe as show, listImage } from "./unsquashfs.js";
@@ -38,10 +41,28 @@ const tree: TreeEntry[] = [
   symlink("/bin", "usr/bin"),
 ];
 
+/**
+ * The tree with data that fills blocks and fragments: 1.1 MB of text
+ * drawn from a small vocabulary by a fixed generator, which compresses
+ * differently at each level (the entries alone would fit in one block).
+ */
+const packed: TreeEntry[] = [...tree, file("/usr/share/words", words(1_100_000)), file("/usr/share/tail", words(70_000))];
+
+function words(length: number): string {
+  const vocabulary = ["root", "squashfs", "block", "level", "zstd", "tar", "inode", "fragment", "kernel", "stage", "mount", "overlay", "\n"];
+  let seed = length;
+  let text = "";
+  while (text.length < length) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    text += vocabulary[seed % vocabulary.length] + (seed & 256 ? " " : String(seed % 1000));
+  }
+  return text.slice(0, length);
+}
+
 let work: string;
 beforeAll(async () => {
   work = await fs.mkdtemp(join(tmpdir(), "rootfs-squashfs-"));
-  // The unprivileged sqfstar writes here too.
+  // The unprivileged mksquashfs writes here too.
   await fs.chmod(work, 0o777);
 });
 afterAll(async () => {
@@ -52,10 +73,9 @@ describe("writeSquashfs", () => {
   it("writes the configured block size into the image", async () => {
     const image = join(work, "b.squashfs");
     await writeSquashfs(tree, image, { compression: "xz", epoch: 0, blockSize: "1M" });
-    const { execa } = await import("execa");
     expect((await execa("unsquashfs", ["-s", image])).stdout).toMatch(/Block size 1048576/);
     expect((await listImage(image)).size).toBe(tree.length + 1);
-    expect(sqfstarArguments("o", { compression: "zstd", epoch: 0 })).not.toContain("-b");
+    expect(mksquashfsArguments("o", { compression: "zstd", epoch: 0 })).not.toContain("-b");
   });
 
   it("keeps owners, modes, setuid/setgid/sticky bits, devices, fifos, symlinks, long and UTF-8 names", async () => {
@@ -105,7 +125,7 @@ describe("writeSquashfs", () => {
     expect(Buffer.compare(await fs.readFile(a), await fs.readFile(c))).not.toBe(0);
   });
 
-  it("runs unprivileged: sqfstar as nobody still writes root-owned, setuid and device entries, byte-identical", async () => {
+  it("runs unprivileged: mksquashfs as nobody still writes root-owned, setuid and device entries, byte-identical", async () => {
     const asRoot = join(work, "root.squashfs");
     const asNobody = join(work, "nobody.squashfs");
     await writeSquashfs(tree, asRoot, { compression: "xz", epoch: 0 });
@@ -115,28 +135,77 @@ describe("writeSquashfs", () => {
     expect(show(listed.get("/usr/bin/su"))).toBe("-rwsr-xr-x 0/0");
     expect(show(listed.get("/dev/null"))).toBe("crw-rw-rw- 0/0");
     expect(show(listed.get("/etc/shadow"))).toBe("-rw-r----- 0/42");
-    // sqfstar 4.5.1 ignores -root-uid: without the user namespace the root would be nobody's.
+    // squashfs-tools 4.5.1 ignores -root-uid with a tar: without the user namespace the root would be nobody's.
     expect(show(listed.get("/"))).toBe("drwxr-xr-x 0/0");
     expect(Buffer.compare(await fs.readFile(asRoot), await fs.readFile(asNobody))).toBe(0);
   });
 
-  it("fails clearly and leaves no file when sqfstar fails", async () => {
+  it("fails clearly and leaves no file when mksquashfs fails", async () => {
     const image = join(work, "bad.squashfs");
-    // A path below a file: sqfstar rejects the stream.
+    // A path below a file: mksquashfs rejects the stream.
     const broken = [file("/a", "x"), file("/a/b", "y")];
     await expect(writeSquashfs(broken, image, { compression: "xz", epoch: 0 })).rejects.toThrow(RootfsError);
     await expect(fs.stat(image)).rejects.toThrow(/ENOENT/);
-    await expect(writeSquashfs(tree, image, { compression: "xz", epoch: 0, runAs: ["/nonexistent/runner"] })).rejects.toThrow(/sqfstar failed/);
-    // sqfstar gone before the stream ends (a rejected option, say): the
+    await expect(writeSquashfs(tree, image, { compression: "xz", epoch: 0, runAs: ["/nonexistent/runner"] })).rejects.toThrow(/mksquashfs failed/);
+    // mksquashfs gone before the stream ends (a rejected option, say): the
     // writes into its closed stdin fail, and that is this error, not an
     // uncaught EPIPE that ends the process (Vitest fails a run that has one).
     const many = Array.from({ length: 3000 }, (_, i) => file(`/f${String(i).padStart(5, "0")}`, "y".repeat(20_000)));
     for (const delay of ["0", "0.05", "0.2"]) {
-      await expect(writeSquashfs(many, image, { compression: "xz", epoch: 0, runAs: ["sh", "-c", `head -c 100000 >/dev/null; sleep ${delay}; exit 1`, "sh"] })).rejects.toThrow(/sqfstar failed \(exit 1\)/);
+      await expect(writeSquashfs(many, image, { compression: "xz", epoch: 0, runAs: ["sh", "-c", `head -c 100000 >/dev/null; sleep ${delay}; exit 1`, "sh"] })).rejects.toThrow(/mksquashfs failed \(exit 1\)/);
     }
     await expect(writeSquashfs(tree, image, { compression: "xz", epoch: -1 })).rejects.toThrow(/32-bit/);
-    // sqfstar 4.5.1 would turn a pax linkpath "/long…" into "long…": refused, not mangled.
+    // squashfs-tools 4.5.1 would turn a pax linkpath "/long…" into "long…": refused, not mangled.
     await expect(writeSquashfs([symlink("/x", "/" + "t".repeat(150))], image, { compression: "xz", epoch: 0 })).rejects.toThrow(/longer than 100 bytes/);
     await expect(fs.stat(image)).rejects.toThrow(/ENOENT/);
   });
+
+  it("writes the bytes sqfstar wrote, for each compressor and block size", async () => {
+    for (const options of [{ compression: "zstd", blockSize: "1M" }, { compression: "xz" }, { compression: "gzip", blockSize: "256K" }] as const) {
+      const ours = join(work, "ours.squashfs");
+      const theirs = join(work, "sqfstar.squashfs");
+      await writeSquashfs(packed, ours, { ...options, epoch: 1700000000 });
+      // sqfstar's command line was ours without the source and -tar: `sqfstar [options] OUT`.
+      const args = mksquashfsArguments(theirs, { ...options, epoch: 1700000000 }).filter((a) => !["-", theirs, "-tar", "-noappend"].includes(a));
+      await fs.rm(theirs, { force: true });
+      await execa("sqfstar", [...args, theirs], { input: await tarBytes(packed, 1700000000), env: { SOURCE_DATE_EPOCH: undefined }, extendEnv: true });
+      expect(Buffer.compare(await fs.readFile(ours), await fs.readFile(theirs)), options.compression).toBe(0);
+    }
+  });
+
+  it("packs at the configured compression level, and at the tool's default without one", async () => {
+    const at = async (name: string, options: Partial<SquashfsOptions>) => {
+      const image = join(work, `${name}.squashfs`);
+      await writeSquashfs(packed, image, { compression: "zstd", epoch: 0, blockSize: "1M", ...options });
+      return { image, bytes: await fs.readFile(image), super: (await execa("unsquashfs", ["-s", image])).stdout };
+    };
+    const unset = await at("unset", {});
+    const fast = await at("z1", { compressionLevel: 1 });
+    const small = await at("z19", { compressionLevel: 19 });
+    expect(small.super).toMatch(/Compression zstd\s+compression-level 19/);
+    expect(fast.super).toMatch(/compression-level 1\b/);
+    expect(unset.super).not.toMatch(/compression-level/);
+    expect(small.bytes.length).toBeLessThan(fast.bytes.length);
+    // The tool stores no options at its default level: 15 is the unset image, byte for byte.
+    expect(Buffer.compare((await at("z15", { compressionLevel: 15 })).bytes, unset.bytes)).toBe(0);
+    // Every level reads back to the same tree.
+    expect([...(await listImage(small.image)).keys()]).toEqual([...(await listImage(unset.image)).keys()]);
+    const gzip = await at("g1", { compression: "gzip", compressionLevel: 1 });
+    expect(gzip.super).toMatch(/Compression gzip\s+compression-level 1\b/);
+  });
+
+  it("refuses a level the compressor does not have before starting mksquashfs", async () => {
+    const image = join(work, "level.squashfs");
+    await fs.writeFile(image, "stale");
+    await expect(writeSquashfs(tree, image, { compression: "xz", compressionLevel: 6, epoch: 0 })).rejects.toThrow(/compression level 6: xz takes no compression level/);
+    await expect(writeSquashfs(tree, image, { compression: "zstd", compressionLevel: 23, epoch: 0 })).rejects.toThrow(/zstd takes a whole number from 1 to 22/);
+    await expect(writeSquashfs(tree, image, { compression: "gzip", compressionLevel: 10, epoch: 0 })).rejects.toThrow(/gzip takes a whole number from 1 to 9/);
+  });
 });
+
+/** The tar stream writeSquashfs sends, as bytes. */
+async function tarBytes(entries: TreeEntry[], mtime: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of tarStream(entries, { mtime })) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
