@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { NotosError } from "@notos/core";
-import { runProgram } from "@notos/core/process";
+import { onProcessEnd, runProgram } from "@notos/core/process";
 
 /** Where the checkouts of a project go, relative to the directory chosen by `worktreeBase`. */
 export const WORKTREES_DIR = join(".notos", "diff");
@@ -75,48 +75,16 @@ export async function resolveRevision(toplevel: string, name: string): Promise<R
   return commit ? { name, commit } : undefined;
 }
 
-/** Directories made by this process and not yet removed, each with its synchronous removal: what a signal must clean up. */
-const live = new Map<string, () => void>();
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-
-function removeLive(): void {
-  for (const remove of live.values()) remove();
-  live.clear();
-}
-
-/** Keep `dir` until `remove` is called, removing it (with `removeSync`) if the process ends first. */
-function keep(dir: string, removeSync: () => void): () => void {
-  if (live.size === 0) watch(true);
-  live.set(dir, removeSync);
-  return () => {
-    live.delete(dir);
-    if (live.size === 0) watch(false);
-  };
-}
-
 /** Run `use` with a new temporary directory, removed afterwards whatever happens (a signal or crash included). */
 export async function withTemporaryDirectory<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const release = keep(dir, () => rmSync(dir, { recursive: true, force: true }));
+  const release = onProcessEnd(() => rmSync(dir, { recursive: true, force: true }));
   try {
     return await use(dir);
   } finally {
     release();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function watch(on: boolean): void {
-  for (const s of SIGNALS) on ? process.on(s, onSignal) : process.removeListener(s, onSignal);
-  // An uncaught error ends the process without a signal; "exit" still runs (synchronously).
-  on ? process.on("exit", removeLive) : process.removeListener("exit", removeLive);
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  removeLive();
-  watch(false);
-  // Nothing of ours listens now: the signal ends the process as it would have.
-  process.kill(process.pid, signal);
 }
 
 function removeSync(toplevel: string, base: string, dir: string): void {
@@ -177,7 +145,7 @@ export async function withCheckout<T>(options: { toplevel: string; base: string;
   removeStale(toplevel, base);
   const dir = join(base, WORKTREES_DIR, `${process.pid}-${++counter}`);
   mkdirSync(dir, { recursive: true });
-  const release = keep(dir, () => removeSync(toplevel, base, dir));
+  const release = onProcessEnd(() => removeSync(toplevel, base, dir));
   try {
     const tree = join(dir, "tree");
     const scratch = join(dir, "out");
