@@ -7,8 +7,9 @@ import { ConfigError, evalSystem, listOptions, type Module } from "@notos/core";
 import { optionSlice } from "@notos/core/graph";
 import { debianModule } from "@notos/debian";
 import { initrdModule } from "@notos/initrd";
+import { storeKey } from "@notos/core/store";
 import { rootLayers, rootfs, rootfsModule, rootfsOptions, rootfsVerityModule } from "../src/index.js";
-import { testConfig } from "./system.js";
+import { testConfig, type TestOptions } from "./system.js";
 
 const OWNED = ["rootfs", "environment.packages"];
 
@@ -70,6 +71,14 @@ describe("rootfsModule", () => {
     expect(level({ compression: "gzip", compressionLevel: 19 })).toThrow(/rootfs\.compressionLevel: gzip takes a whole number from 1 to 9/);
     expect(level({ compressionLevel: 0 })).toThrow(/rootfs\.compressionLevel: zstd takes/);
     expect(level({ compressionLevel: 2.5 })).toThrow(/rootfs\.compressionLevel: /);
+  });
+
+  it("keys the image on the level when one is set, and on nothing new when none is", () => {
+    const slice = (settings: object) => optionSlice(testConfig({ rootfs: settings } as TestOptions), rootfs.reads, rootfs.name) as { rootfs: Record<string, unknown> };
+    // Unset is absent from the slice the store key hashes: default keys are as before the option.
+    expect(Object.keys(slice({}).rootfs)).not.toContain("compressionLevel");
+    expect(slice({ compressionLevel: 19 }).rootfs.compressionLevel).toBe(19);
+    expect(storeKey({ builder: "rootfs", version: "1", config: slice({ compressionLevel: 19 }) })).not.toBe(storeKey({ builder: "rootfs", version: "1", config: slice({}) }));
   });
 
   it("accepts every `rootfs: { … }` the README tells the reader to set", async () => {
