@@ -1,8 +1,12 @@
 // Reading a .deb without unpacking it on the host: the ar member
 // data.tar.{xz,zst,gz} is streamed through the decompressor into a tar
-// parser, and every entry comes out as data with its full metadata.
-import { createReadStream } from "node:fs";
-import { posix } from "node:path";
+// parser, and every entry comes out as data with its full metadata. A
+// reader after a few files says which paths it wants, so the rest streams
+// past without being buffered. Control fields are kept for the life of the
+// process: the builders of one build read the same packages' fields, and
+// each read starts a decompressor.
+import { createReadStream, promises as fs } from "node:fs";
+import { posix, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { extract as tarExtract, type Header } from "tar-stream";
@@ -54,8 +58,11 @@ async function member(file: string, prefix: string): Promise<ArMember> {
   return found;
 }
 
-/** Stream the decompressed bytes of one ar member, by its extension. */
-async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
+/**
+ * Stream the decompressed bytes of one ar member, by its extension. Entries
+ * whose path `wanted` rejects are drained, not buffered, and not yielded.
+ */
+async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => boolean): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
   const raw = createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
   const ext = m.name.slice(m.name.lastIndexOf(".") + 1);
   let input: Readable;
@@ -83,6 +90,10 @@ async function* memberTar(file: string, m: ArMember): AsyncGenerator<{ header: H
   let finished = false;
   try {
     for await (const entry of extract) {
+      if (wanted && !wanted(normaliseDebPath(entry.header.name))) {
+        entry.resume();
+        continue;
+      }
       let content: Uint8Array | undefined;
       if (entry.header.type === "file" || entry.header.type === "contiguous-file") {
         const chunks: Buffer[] = [];
@@ -146,20 +157,49 @@ function toEntry(header: Header, content: Uint8Array | undefined, file: string):
   });
 }
 
+export interface ReadDebDataOptions {
+  /**
+   * Only the entries whose (normalised) path this accepts are yielded; the
+   * content of the others passes through the decompressor and is dropped
+   * unread. A hard link to a left-out file still names it as its target.
+   */
+  only?: (path: string) => boolean;
+}
+
 /**
  * Every entry of a .deb's data archive, in archive order. Paths are absolute
  * and normalised ("/usr/bin/bash"); nothing is written to the host.
  */
-export async function* readDebData(file: string): AsyncGenerator<DebEntry> {
+export async function* readDebData(file: string, options: ReadDebDataOptions = {}): AsyncGenerator<DebEntry> {
   const m = await member(file, "data.tar");
-  for await (const { header, content } of memberTar(file, m)) {
+  for await (const { header, content } of memberTar(file, m, options.only)) {
     const entry = toEntry(header, content, file);
     if (entry) yield entry;
   }
 }
 
-/** The control fields and the conffiles list of a .deb. */
+// Keyed on the file's identity on disk, so a file rewritten in place is read again.
+const controls = new Map<string, Promise<DebControl>>();
+const CONTROLS_KEPT = 4096;
+
+/** The control fields and the conffiles list of a .deb (each caller gets its own copy). */
 export async function readDebControl(file: string): Promise<DebControl> {
+  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
+  // A file that cannot be stat'ed gets the reader's own error.
+  if (!stat) return readControl(file);
+  const key = `${resolve(file)}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  let read = controls.get(key);
+  if (!read) {
+    if (controls.size >= CONTROLS_KEPT) controls.delete(controls.keys().next().value!);
+    read = readControl(file);
+    controls.set(key, read);
+    read.catch(() => controls.delete(key));
+  }
+  const { fields, conffiles } = await read;
+  return { fields: { ...fields }, conffiles: [...conffiles] };
+}
+
+async function readControl(file: string): Promise<DebControl> {
   const m = await member(file, "control.tar");
   let control: string | undefined;
   let conffiles = "";

@@ -45,9 +45,9 @@ beforeAll(() => {
   }
 });
 
-async function collect(file: string): Promise<Map<string, DebEntry>> {
+async function collect(file: string, options: Parameters<typeof readDebData>[1] = {}): Promise<Map<string, DebEntry>> {
   const entries = new Map<string, DebEntry>();
-  for await (const entry of readDebData(file)) entries.set(entry.path, entry);
+  for await (const entry of readDebData(file, options)) entries.set(entry.path, entry);
   return entries;
 }
 
@@ -80,6 +80,46 @@ describe(".deb extraction", () => {
     expect(control.conffiles).toEqual(["/etc/demo.conf", "/etc/old.conf"]);
   });
 
+  test.each(["xz", "zstd", "gzip", "none"])("data.tar (%s) with `only`: the accepted entries, whole, and nothing else", async (compression) => {
+    const asked: string[] = [];
+    const only = (path: string) => {
+      asked.push(path);
+      return path === "/etc/demo.conf" || path === "/usr/bin/tool-hard" || path === "/usr/bin";
+    };
+    const entries = await collect(debs[compression]!, { only });
+    const all = await collect(debs[compression]!);
+    // Asked once per entry, with the paths readDebData yields.
+    expect(asked.sort()).toEqual([...all.keys()].sort());
+    expect([...entries.keys()].sort()).toEqual(["/etc/demo.conf", "/usr/bin", "/usr/bin/tool-hard"]);
+    expect(entries.get("/etc/demo.conf")).toEqual(all.get("/etc/demo.conf"));
+    const conf = entries.get("/etc/demo.conf")!;
+    assert(conf.type === "file");
+    expect(new TextDecoder().decode(conf.content)).toBe("key = value\n");
+    // A hard link still names its target, though the target itself was left out.
+    expect(entries.get("/usr/bin/tool-hard")).toEqual(all.get("/usr/bin/tool-hard"));
+    expect(entries.get("/usr/bin")).toMatchObject({ type: "dir", mode: 0o755 });
+  });
+
+  test("control fields are read once per file, each caller gets its own copy, and a rewritten file is read again", async () => {
+    const file = join(work, "reread.deb");
+    writeFileSync(file, readFileSync(debs.gzip!));
+    const [a, b] = await Promise.all([readDebControl(file), readDebControl(file)]);
+    expect(a).toEqual(b);
+    a.fields.Package = "changed";
+    a.conffiles.push("/etc/changed");
+    expect(await readDebControl(file)).toEqual(b);
+    expect((await readDebControl(file)).fields.Package).toBe("notos-demo");
+
+    const other = join(work, "other-tree");
+    mkdirSync(join(other, "DEBIAN"), { recursive: true });
+    writeFileSync(join(other, "DEBIAN", "control"), "Package: notos-other\nVersion: 3\nArchitecture: all\nMaintainer: Nobody <nobody@mirror.example>\nDescription: another\n");
+    const built = join(work, "other.deb");
+    execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", other, built], { stdio: "pipe" });
+    writeFileSync(file, readFileSync(built));
+    expect((await readDebControl(file)).fields).toMatchObject({ Package: "notos-other", Version: "3" });
+    expect((await readDebControl(file)).conffiles).toEqual([]);
+  });
+
   test("the ar members of a .deb", async () => {
     expect((await listArMembers(debs.xz!)).map((m) => m.name)).toEqual(["debian-binary", "control.tar.xz", "data.tar.xz"]);
   });
@@ -109,6 +149,8 @@ describe(".deb extraction", () => {
     );
     expect(error).toBeInstanceOf(DebianError);
     expect((error as DebianError).hint).toMatch(/fetch it again/);
+    // Left-out entries still pass through the decompressor, which still finds the damage.
+    await expect(collect(corrupt, { only: () => false })).rejects.toThrow(DebianError);
 
     const notDeb = join(work, "not.deb");
     writeFileSync(notDeb, "hello");
