@@ -126,9 +126,8 @@ const MODULES_PATH = /^(?:\/usr)?\/lib\/modules\/([^/]+)\/(.+)$/;
 /** Stream the .deb into `dir`: bzImage, config, System.map, lib/modules/<version>/ (needed modules only), the index. */
 async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], reporter: Reporter): Promise<KernelMeta> {
   reporter.step("extracting", `${pkg.name} ${pkg.version}`);
-  // Module files wait here until the index is complete and the closure is known.
-  const scratch = join(dir, ".scratch");
-  await fs.mkdir(scratch);
+  // Module bytes wait in memory (~100 MB for Debian's kernel) until the index is complete and the closure is known.
+  const files = new Map<string, Uint8Array>();
   const modules: ModuleInfo[] = [];
   const builtin: string[] = [];
   const versions = new Set<string>();
@@ -147,9 +146,7 @@ async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], rep
     versions.add(version);
     if (rel.endsWith(".ko")) {
       modules.push(moduleInfo(entry.content!, rel));
-      const file = join(scratch, rel);
-      await fs.mkdir(dirname(file), { recursive: true });
-      await fs.writeFile(file, entry.content!);
+      files.set(rel, entry.content!);
     } else if (/\.ko\.(xz|zst|gz)$/.test(rel)) {
       throw new NotosError(`${pkg.name} ships compressed kernel modules (${rel}), which @notos/kernel cannot read yet`, { hint: "use a kernel package with uncompressed modules (Debian bookworm's)" });
     } else if (rel === "modules.builtin") {
@@ -179,9 +176,9 @@ async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], rep
   await fs.mkdir(modulesDir, { recursive: true });
   for (const module of included) {
     await fs.mkdir(dirname(join(modulesDir, module.file)), { recursive: true });
-    await fs.rename(join(scratch, module.file), join(modulesDir, module.file));
+    await fs.writeFile(join(modulesDir, module.file), files.get(module.file)!);
   }
-  await fs.rm(scratch, { recursive: true });
+  files.clear();
   await fs.writeFile(join(modulesDir, "modules.dep"), modulesDep(index, included));
   await fs.writeFile(join(modulesDir, "modules.alias"), modulesAlias(included));
   await fs.writeFile(join(modulesDir, "modules.softdep"), modulesSoftdep(included));
