@@ -54,8 +54,9 @@ async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void
 
 async function copyrightText(deb: FetchedDeb): Promise<string | undefined> {
   const wanted = `/usr/share/doc/${deb.name}/copyright`;
-  for await (const entry of readDebData(deb.file)) {
-    if (entry.path === wanted && entry.type === "file" && entry.content) return new TextDecoder().decode(entry.content);
+  // Only the one file is kept: the kernel's package would otherwise buffer ~100 MB of modules on the way to it.
+  for await (const entry of readDebData(deb.file, { only: (path) => path === wanted })) {
+    if (entry.type === "file") return new TextDecoder().decode(entry.content);
   }
   return undefined;
 }
