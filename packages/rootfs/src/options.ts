@@ -25,7 +25,7 @@ const rootfsSchema = z
       .int()
       .optional()
       .describe(
-        "Compression level of `compression`: zstd 1-22, gzip 1-9; xz takes none. Unset: the tool's default (zstd 15, gzip 9). zstd 19 makes the default root about 10 % smaller and packs it about three times slower; zstd decodes about as fast at any level.",
+        "Compression level of `compression`: zstd 1-22, gzip 1-9; xz takes none. Unset: zstd 9 (packs the default root with a quarter of the CPU of zstd's own default, 15, for 0.7 % more bytes), gzip the tool's 9. zstd 19 makes the default root about 10 % smaller and packs it about twelve times slower than 9; zstd decodes about as fast at any level.",
       ),
     blockSize: z
       .enum(["128K", "256K", "512K", "1M"])

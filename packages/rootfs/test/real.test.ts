@@ -11,7 +11,7 @@ import { silentReporter } from "@notos/core/progress";
 import { optionSlice } from "@notos/core/graph";
 import { fetchPackages } from "@notos/debian";
 import { assembleRoot, debSources } from "../src/assemble.js";
-import { rootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
+import { DEFAULT_COMPRESSION_LEVEL, rootfs, writeRootfsOutputs, type RootfsArtifact } from "../src/build.js";
 import { buildRootfs, type BuiltRoot } from "../src/module.js";
 import type { RootManifestEntry, SizeReport } from "../src/manifest.js";
 import { writeSquashfs } from "../src/squashfs.js";
@@ -170,7 +170,9 @@ describe("a real root from the Debian archive", () => {
     const packages = await fetchPackages(ctx, set!);
     const root = await assembleRoot({ rootfs: ctx.config.rootfs, packages: debSources(packages), layers: [], complete: false });
     const output = join(unprivileged, "root.squashfs");
-    await writeSquashfs(root.entries, output, { compression: ctx.config.rootfs.compression, blockSize: ctx.config.rootfs.blockSize, epoch: 0, runAs: NOBODY });
+    const { compression, blockSize } = ctx.config.rootfs;
+    const compressionLevel = ctx.config.rootfs.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL[compression];
+    await writeSquashfs(root.entries, output, { compression, ...(compressionLevel !== undefined ? { compressionLevel } : {}), blockSize, epoch: 0, runAs: NOBODY });
     expect((await fs.stat(output)).uid).toBe(65534);
     const asNobody = await listImage(output);
     expect(show(asNobody.get("/"))).toBe("drwxr-xr-x 0/0");
@@ -184,7 +186,8 @@ describe("a real root from the Debian archive", () => {
     const ms = performance.now() - start;
     const { execa } = await import("execa");
     expect((await execa("unsquashfs", ["-s", xz.image])).stdout).toMatch(/Compression xz/);
-    expect((await execa("unsquashfs", ["-s", artifact.image])).stdout).toMatch(/Compression zstd/);
+    // zstd at level 9 unless rootfs.compressionLevel says otherwise.
+    expect((await execa("unsquashfs", ["-s", artifact.image])).stdout).toMatch(/Compression zstd[\s\S]*compression-level 9/);
     console.log(`rootfs (xz): ${xz.size} bytes, build ${(ms / 1000).toFixed(1)} s`);
   });
 });
