@@ -7,9 +7,9 @@
 /** Host commands (or files) the project needs, and the Debian package that ships each. */
 export const hostTools = [
   { need: "qemu-system-x86_64", pkg: "qemu-system-x86", why: "boots the system (runvm, boot tests)" },
-  { need: "sqfstar", pkg: "squashfs-tools", why: "packs root.squashfs" },
+  { need: "sqfstar", pkg: "squashfs-tools", why: "the reference root.squashfs images are compared with in tests" },
   { need: "unsquashfs", pkg: "squashfs-tools", why: "inspects root.squashfs in tests" },
-  { need: "mksquashfs", pkg: "squashfs-tools", why: "makes the small root images of the initrd boot tests" },
+  { need: "mksquashfs", pkg: "squashfs-tools", why: "packs root.squashfs (mksquashfs -tar), and the small root images of the initrd boot tests" },
   { need: "gpgv", pkg: "gpgv", why: "verifies the Debian archive's InRelease" },
   { need: "/usr/share/keyrings/debian-archive-keyring.gpg", pkg: "debian-archive-keyring", why: "the keys InRelease is signed with" },
   { need: "xz", pkg: "xz-utils", why: "unpacks .deb data and Packages.xz" },
