@@ -66,6 +66,15 @@ describe("sbom.cdx.json", () => {
     expect(byName.get("zlib1g").licenses).toEqual([{ license: { id: "Zlib" } }]);
     // bash's copyright names GPL-3+ for the shell itself, with others for parts.
     expect(byName.get("bash").licenses[0].expression).toContain("GPL-3.0-or-later");
+    // The kernel's copyright file is the last file of its package, after ~100 MB of modules; the
+    // metapackage (a link to the image's doc directory) has the same source and shares it.
+    const k = build.built.artifacts.get("kernel") as unknown as { version: string };
+    for (const name of [`linux-image-${k.version}`, "linux-image-cloud-amd64"]) {
+      expect(property(byName.get(name), "copyright-licenses"), name).toContain("GPL-2");
+      expect(byName.get(name).licenses[0].expression, name).toContain("GPL-2.0-only");
+    }
+    const image = spdx.packages.find((p: any) => p.name === "linux-image-cloud-amd64");
+    expect(image.licenseComments).toMatch(new RegExp(`^From /usr/share/doc/linux-image-${k.version.replace(/\./g, "\\.")}/copyright: `));
   });
 
   it("lists the files each package put into the root, with their sha256, as the root's manifest has them", () => {
