@@ -5,7 +5,6 @@
 //   ssh      QEMU start → `ssh … true` succeeds with the bench's own key
 //   poweroff `poweroff` sent → QEMU has exited
 //   floor    QEMU start → QEMU exit with the floor initrd
-import { connect } from "node:net";
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
 import { assembleDist, buildSystem } from "@notos/cli";
@@ -168,41 +167,19 @@ function waitForHttp(machine: Machine): Promise<number> {
 }
 
 /**
- * When `ssh … true` first succeeds. sshd's banner is watched for first (a
- * TCP connection that reads "SSH-", several overlapping as for http); then
- * one login at a time, as a user would run it. Several logins at once would
- * share the guest's one CPU and delay each other: that is load the bench
- * made, not the time a user waits.
+ * When `ssh … true` first succeeds: once sshd says on the console that it
+ * listens, one login at a time, as a user would run it. The bench does not
+ * probe the port: every connection makes sshd start a new process for it,
+ * and probes that give up on a slow guest (or several logins at once) pile
+ * up processes on the guest's one CPU and delay the login being timed.
  */
 async function waitForSsh(machine: Machine, key: string): Promise<number> {
-  const host = machine.forwardedHost(22);
-  const port = machine.forwardedPort(22);
-  await firstSuccess(machine, `sshd's banner on ${host}:${port}`, () => readsBanner(host, port, 2_000), { everyMs: 200, inFlight: 4 });
+  await machine.waitForConsole(/Server listening on /, 180_000);
   const deadline = Date.now() + 180_000;
   for (;;) {
     const r = await machine.ssh("true", { key, timeoutMs: 30_000 }).catch(() => undefined);
     if (r?.status === 0) return since(machine);
-    if (Date.now() > deadline) throw new Error(`ssh … true did not succeed within 180 s after sshd answered${r ? ` (last: status ${r.status})` : ""}`);
+    if (Date.now() > deadline) throw new Error(`ssh … true did not succeed within 180 s after sshd listened${r ? ` (last: status ${r.status})` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** Whether a TCP connection to host:port reads an SSH version line ("SSH-") within `timeoutMs`. */
-function readsBanner(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let text = "";
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on("data", (chunk: Buffer) => {
-      text += chunk.toString("latin1");
-      if (text.startsWith("SSH-")) done(true);
-      else if (text.length >= 4) done(false);
-    });
-    socket.on("error", () => done(false));
-    socket.on("close", () => done(false));
-  });
 }
