@@ -1,5 +1,5 @@
 // @notos/debian/deb: reading a .deb without dpkg or root — its data archive
 // as tree entries, its control paragraph, its ar members — and the merged-/usr
 // path mapping every consumer of Debian paths applies.
-export { readDebData, readDebControl, mergedUsrPath, normaliseDebPath, type DebEntry, type DebControl } from "../deb.js";
+export { readDebData, readDebControl, mergedUsrPath, normaliseDebPath, type DebEntry, type DebControl, type ReadDebDataOptions } from "../deb.js";
 export { listArMembers, type ArMember } from "../ar.js";
