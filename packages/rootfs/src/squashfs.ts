@@ -5,8 +5,8 @@
 // that takes a value ("-Xcompression-level: missing compression level"),
 // while `mksquashfs -tar` reads the same tar the same way and takes them.
 // Without a level the two write byte-identical images (checked against
-// sqfstar in the tests), so `rootfs.compressionLevel` unset keeps every
-// image as it was. squashfs-tools ≥ 4.4 builds reproducibly by default; the
+// sqfstar in the tests); the rootfs builder passes its own default level
+// (zstd 9, DEFAULT_COMPRESSION_LEVEL in build.ts). squashfs-tools ≥ 4.4 builds reproducibly by default; the
 // times are pinned explicitly (-mkfs-time, -all-time, -root-time). 4.5.1
 // also reads SOURCE_DATE_EPOCH but refuses it together with those options
 // ("can't be used at the same time"), so the variable is taken out of its
@@ -24,7 +24,7 @@ export type Compression = "xz" | "zstd" | "gzip";
 
 /**
  * The compression levels each compressor takes (`mksquashfs -comp C -Xhelp`);
- * none for xz. Unset means the tool's default: 15 for zstd, 9 for gzip.
+ * none for xz. `default` is the tool's own, used when writeSquashfs gets no level.
  */
 export const COMPRESSION_LEVELS: Readonly<Record<Compression, { min: number; max: number; default: number } | undefined>> = {
   zstd: { min: 1, max: 22, default: 15 },
