@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
 import { assembleDist, buildSystem } from "@notos/cli";
-import { distFiles, Machine } from "@notos/qemu";
+import { distFiles, Machine, retry } from "@notos/qemu";
 import type { ConsoleLine } from "@notos/qemu/console";
 import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
 import { scratchDir } from "../repo.js";
@@ -175,11 +175,13 @@ function waitForHttp(machine: Machine): Promise<number> {
  */
 async function waitForSsh(machine: Machine, key: string): Promise<number> {
   await machine.waitForConsole(/Server listening on /, 180_000);
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const r = await machine.ssh("true", { key, timeoutMs: 30_000 }).catch(() => undefined);
-    if (r?.status === 0) return since(machine);
-    if (Date.now() > deadline) throw new Error(`ssh … true did not succeed within 180 s after sshd listened${r ? ` (last: status ${r.status})` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return retry({
+    timeoutMs: 180_000,
+    intervalMs: 200,
+    probe: async (left) => {
+      const r = await machine.ssh("true", { key, timeoutMs: Math.min(30_000, left) }).catch((error: Error) => ({ status: undefined, error }));
+      return r.status === 0 ? { done: true, value: since(machine) } : { done: false, saw: "error" in r ? r.error.message : `status ${r.status}` };
+    },
+    timeout: (saw, ms) => new Error(`ssh … true did not succeed within ${ms / 1000} s after sshd listened${saw ? ` (last: ${saw})` : ""}`),
+  });
 }
