@@ -128,7 +128,7 @@ export function markdown(r: Results, baseline?: Baseline): string {
   if (r.boot) {
     p("## Boot against the floor (TCG)", "", `Floor (same kernel, initrd whose /init powers off at once): median ${seconds(r.boot.floor.median)} from QEMU start to exit.`, "");
     p("| figure | median from QEMU start | above the floor | × floor |", "| --- | ---: | ---: | ---: |");
-    const names = { stage2: "runit stage 2 on the console", http: "nginx answers http", ssh: "ssh … true succeeds" };
+    const names = { stage2: "runit stage 2 on the console", http: "nginx answers http", https: "nginx answers https", ssh: "ssh … true succeeds" };
     for (const [f, v] of Object.entries(r.boot.figures)) p(`| ${names[f as keyof typeof names]} | ${seconds(v.time.median)} | ${seconds(v.aboveFloor.median)} | ${v.ratio.median.toFixed(2)}× |`);
     const stop = r.boot.stopServices ? ` (stage 3 stopping the services: ${seconds(r.boot.stopServices.median)})` : "";
     p(`| poweroff → QEMU exit${stop} | ${seconds(r.boot.poweroff.median)} | | |`, "");

@@ -29,6 +29,8 @@ beforeAll(async () => {
   await machine.waitForShell(180_000);
   await machine.waitForService("sshd");
   await machine.waitForService("nginx");
+  // nginx takes its TLS server in once the first boot's certificate is made.
+  await machine.waitUntilSucceeds("ss -Hltn | grep -q ':443 '", 120_000);
 }, 1_200_000);
 
 afterAll(() => machine?.kill());

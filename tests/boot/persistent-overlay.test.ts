@@ -41,6 +41,8 @@ describe("a persistent overlay", () => {
     await first.start();
     await first.waitForService("sshd");
     await first.waitForService("nginx");
+    // The certificate is made beside nginx: its https port opens once it exists.
+    await first.waitUntilSucceeds("ss -Hltn | grep -q ':443 '", 120_000);
     const written = (await first.succeed(`echo "written at $(cut -d ' ' -f 1 /proc/uptime)" > /root/marker && ${REPORT}`)).trim();
     expect(written).toMatch(/^written at [\d.]+\n256 SHA256:\S+ .*\(ED25519\)\nsha256 Fingerprint=/);
     expect(await first.shutdown({ via: "command", command: "poweroff" })).toBe(0);
@@ -50,6 +52,9 @@ describe("a persistent overlay", () => {
     await second.start();
     await second.waitForService("nginx");
     expect((await second.succeed(REPORT)).trim()).toBe(written);
+    // The first boot's certificate is linked in before nginx starts: https from the start, no reload.
+    expect(await second.succeed("ls /run/nginx-tls")).toMatch(/tls\.conf/);
+    expect(second.consoleText()).not.toMatch(/nginx: TLS on/);
     expect(second.consoleText()).not.toMatch(/generating the (ssh host key|self-signed TLS certificate)/);
     expect(await second.shutdown()).toBe(0);
   });

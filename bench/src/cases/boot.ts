@@ -2,9 +2,12 @@
 // initrd that powers off at once), and the guest's boot timeline.
 //   stage2   QEMU start → the console shows `enter stage: /etc/runit/2`
 //   http     QEMU start → nginx answers a real HTTP request on the forwarded port 80
+//   https    QEMU start → nginx answers over TLS on the forwarded port 443 (on a
+//            first boot it takes the TLS server in once the certificate is made)
 //   ssh      QEMU start → `ssh … true` succeeds with the bench's own key
 //   poweroff `poweroff` sent → QEMU has exited
 //   floor    QEMU start → QEMU exit with the floor initrd
+import { request } from "node:https";
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
 import { assembleDist, buildSystem } from "@notos/cli";
@@ -16,7 +19,7 @@ import { summarize, type Summary } from "../stats.js";
 import { benchReporter, benchSystem, bootExtras, importRepoSystem, makeKey } from "../system.js";
 import { consoleEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
 
-export const BOOT_FIGURES = ["stage2", "http", "ssh"] as const;
+export const BOOT_FIGURES = ["stage2", "http", "https", "ssh"] as const;
 export type BootFigure = (typeof BOOT_FIGURES)[number];
 
 export interface BootRun {
@@ -25,6 +28,7 @@ export interface BootRun {
   floorInitGuest?: number;
   stage2: number;
   http: number;
+  https: number;
   ssh: number;
   poweroff: number;
   /** Of poweroff: runit stage 3 stopping the services (console "stopping services" → "services stopped"), host clock. */
@@ -60,7 +64,7 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
       const floor = await bootFloor({ ...files, initrd: floorInitrd }, system.config);
       const run = await bootOnce(files, system.config, key);
       all.push({ ...run, floor: floor.exit, ...(floor.initGuest !== undefined ? { floorInitGuest: floor.initGuest } : {}) });
-      log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
+      log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, https ${run.https.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
     }
     const figure = (f: BootFigure) => ({
       time: summarize(all.map((r) => r[f])),
@@ -72,7 +76,7 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
       floor: summarize(all.map((r) => r.floor)),
       poweroff: summarize(all.map((r) => r.poweroff)),
       ...(all.every((r) => r.stopServices !== undefined) ? { stopServices: summarize(all.map((r) => r.stopServices!)) } : {}),
-      figures: { stage2: figure("stage2"), http: figure("http"), ssh: figure("ssh") },
+      figures: { stage2: figure("stage2"), http: figure("http"), https: figure("https"), ssh: figure("ssh") },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -99,15 +103,17 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
   const machine = new Machine({ files, config, accel: "tcg", name: "bench" });
   try {
     await machine.start();
-    const [stage2, http, ssh] = await Promise.all([
+    const httpAnswered = waitForHttp(machine);
+    const [stage2, http, https, ssh] = await Promise.all([
       machine.waitForConsole(/enter stage: \/etc\/runit\/2/, 180_000).then(() => lineTime(machine.console.lines, /enter stage: \/etc\/runit\/2/) ?? since(machine)),
-      waitForHttp(machine),
+      httpAnswered,
+      httpAnswered.then(() => waitForHttps(machine)),
       waitForSsh(machine, key),
     ]);
     // Services' start times, read from runit's status files before anything else happens.
     const status = await machine.succeed(SERVICE_STATUS_COMMAND, 60_000);
     const events = consoleEvents(machine.console.lines);
-    const timeline = [...events, ...serviceEvents(status), { name: "nginx answers (http)", host: http }, { name: "ssh … true succeeds", host: ssh }];
+    const timeline = [...events, ...serviceEvents(status), { name: "nginx answers (http)", host: http }, { name: "nginx answers (https)", host: https }, { name: "ssh … true succeeds", host: ssh }];
     const sent = Date.now();
     const code = await machine.shutdown(120_000);
     const poweroff = (Date.now() - sent) / 1000;
@@ -115,7 +121,7 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
     const stopping = lineTime(machine.console.lines, /notos: stopping services/);
     const stopped = lineTime(machine.console.lines, /notos: services stopped/);
     const stopServices = stopping !== undefined && stopped !== undefined ? stopped - stopping : undefined;
-    return { stage2, http, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
+    return { stage2, http, https, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
   } finally {
     machine.kill();
   }
@@ -164,6 +170,30 @@ function waitForHttp(machine: Machine): Promise<number> {
   const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
   const get = () => fetch(url, { signal: AbortSignal.timeout(5_000) }).then(async (r) => (await r.arrayBuffer(), r.ok));
   return firstSuccess(machine, `nginx on ${url}`, get, { everyMs: 200, inFlight: 10 });
+}
+
+/**
+ * TLS requests to nginx until one gets a 2xx answer, one at a time and only
+ * once http answered: the guest's network is up by then, so a refused
+ * connection comes back at once, and each handshake is work for the guest's
+ * one CPU that would slow the other figures. The certificate is the guest's
+ * own, self-signed: the probe times the answer, it does not check whom it
+ * came from (the boot tests do).
+ */
+function waitForHttps(machine: Machine): Promise<number> {
+  const host = machine.forwardedHost(443);
+  const port = machine.forwardedPort(443);
+  const get = () =>
+    new Promise<boolean>((resolve) => {
+      const req = request({ host, port, path: "/", rejectUnauthorized: false, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on("end", () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+      req.end();
+    });
+  return firstSuccess(machine, `nginx on https://${host}:${port}/`, get, { everyMs: 200, inFlight: 1 });
 }
 
 /**

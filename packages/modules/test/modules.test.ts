@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, NotosError, defineSystem, evalSystem, mkForce, type Module } from "@notos/core";
 import { fileText, type TreeEntry } from "@notos/core/tree";
@@ -7,6 +8,7 @@ import { autohalt, base, nginx, openssh, qemuGuest } from "../src/index.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOY6eFprMdIQ9L6AyXCyuVub6ni3MyhfnZfT8h7FBYuY test@notos";
 const text = fileText;
+const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 const find = (entries: TreeEntry[], path: string) => entries.find((e) => e.path === path);
 
 function build(root: Module) {
@@ -82,14 +84,29 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
     // Stray workers are killed only when the master did not exit by itself.
     expect(text(find(runit, "/etc/sv/nginx/finish"))).toContain('[ "$1" = 0 ] || pkill -KILL -x nginx || true\n');
     const run = text(find(runit, "/etc/sv/nginx/run"));
-    expect(run).toMatch(/openssl req -x509[\s\S]*mv -f \/var\/lib\/notos\/tls\/nginx.crt.new \/var\/lib\/notos\/tls\/nginx.crt\nfi\nexec \/usr\/sbin\/nginx -g 'daemon off;'\n$/);
+    // The certificate is made in the background, at a lower priority, while nginx starts.
+    expect(run).toMatch(/\n\(\n[\s\S]*nice -n 10 openssl req -x509[\s\S]*mv -f \/var\/lib\/notos\/tls\/nginx.crt.new \/var\/lib\/notos\/tls\/nginx.crt\n[\s\S]*kill -HUP "\$nginx"\n[\s\S]*\) &\nexec \/usr\/sbin\/nginx -g 'daemon off;'\n$/);
+    // http is served from the start; the TLS server comes in through /run/nginx-tls once the certificate exists.
     const conf = text(find(etc, "/etc/nginx/nginx.conf"));
     expect(conf).toContain("listen 80 default_server;");
-    expect(conf).toContain("listen 443 ssl default_server;");
-    expect(conf).toContain("ssl_certificate_key /var/lib/notos/tls/nginx.key;");
+    expect(conf).not.toMatch(/listen 443|ssl_certificate/);
+    expect(conf).toContain("include /run/nginx-tls/*.conf;");
+    const tls = text(find(etc, "/etc/nginx/notos-tls.conf"));
+    expect(tls).toContain("listen 443 ssl default_server;");
+    expect(tls).toContain("ssl_certificate_key /var/lib/notos/tls/nginx.key;");
+    expect(run).toContain("ln -sfn /etc/nginx/notos-tls.conf /run/nginx-tls/tls.conf");
     const one = text(find(runit, "/etc/runit/1"));
     expect(one).toMatch(/^install -d -m 0755 -o 0 -g 0 .*\/var\/lib\/nginx \/var\/log\/nginx/m);
+    expect(one).toMatch(/^install -d -m 0700 -o 0 -g 0 .*\/run\/nginx-tls/m);
     expect(etc.concat(runit).some((e) => e.type === "file" && /PRIVATE KEY/.test(text(e)))).toBe(false);
+  });
+
+  it.skipIf(!hasShellcheck)("writes run scripts shellcheck accepts", () => {
+    for (const service of ["nginx", "sshd"]) {
+      const lint = spawnSync("shellcheck", ["-s", "sh", "-"], { input: text(find(runit, `/etc/sv/${service}/run`)), encoding: "utf8" });
+      expect(lint.stdout, service).toBe("");
+      expect(lint.status).toBe(0);
+    }
   });
 
   it("leaves runit stage 1 no first-boot task: each service makes what it needs", () => {
