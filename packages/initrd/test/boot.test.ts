@@ -48,7 +48,7 @@ describe("boot under QEMU", () => {
     expect(log).toMatch(/notos stage 1: switching to \/usr\/lib\/notos\/stage-2 \(uptime \d+\.\d+ s\)/);
     expect(log).toContain(`${STAGE2_MARKER} pid=1 `);
     expect(log).toContain(`${STAGE2_MARKER} root writable: written`);
-    // The zstd base and the appended gzip part both unpacked; the part's file is in the root with its mode and owner.
+    // The uncompressed base and the appended gzip part both unpacked; the part's file is in the root with its mode and owner.
     expect(log).toContain("notos stage 1: copying the root's layers from the initrd to /layers");
     expect(log).toContain(`${STAGE2_MARKER} layer: from-the-initrd 640 0:42`);
     const modules = /NOTOS-TEST-STAGE-2 modules: (.*)/.exec(log)![1]!.trim().split(" ");
@@ -93,7 +93,7 @@ describe("boot under QEMU", () => {
     expect(result.timedOut).toBe(false);
   }, 120_000);
 
-  it.each(["gzip", "xz", "none"] satisfies Compression[])("the kernel unpacks a %s initrd and reaches stage 2", async (compression) => {
+  it.each(["gzip", "xz", "zstd"] satisfies Compression[])("the kernel unpacks a %s initrd and reaches stage 2", async (compression) => {
     const options = { ...bootOptions, boot: { ...bootOptions.boot, initrd: { ...bootOptions.boot.initrd, compression } } };
     const other = await buildInitrd(testContext(options), { kernel });
     expect(other.compression).toBe(compression);

@@ -58,7 +58,7 @@ describe("buildInitrd", () => {
   it("is cached with the store warm", async () => {
     const again = await buildInitrd(testContext(bootOptions), { kernel });
     expect(again.cached).toBe(true);
-    expect(again.digest).toBe(built.zstd!.digest);
+    expect(again.digest).toBe(built.none!.digest);
   });
 
   it("every compressor's output unpacks (with the real tool) to the same archive", async () => {

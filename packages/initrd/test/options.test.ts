@@ -48,7 +48,7 @@ describe("initrdModule", () => {
     // An object option is listed by its fields.
     expect(own.map((o) => o.path).sort()).toEqual([...OWNED.filter((p) => p !== "boot.initrd.overlay"), "boot.initrd.overlay.tmpfsSize", "boot.initrd.overlay.device", "boot.initrd.programs.*.package", "boot.initrd.programs.*.path"].sort());
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
-    expect(byPath.get("boot.initrd.compression")).toMatchObject({ type: 'one of "gzip", "zstd", "xz", "none"', default: "zstd" });
+    expect(byPath.get("boot.initrd.compression")).toMatchObject({ type: 'one of "gzip", "zstd", "xz", "none"', default: "none" });
     expect(byPath.get("boot.initrd.rootWaitSeconds")).toMatchObject({ type: "integer", default: 10 });
     expect(byPath.get("boot.initrd.overlay.tmpfsSize")).toMatchObject({ default: "50%" });
     expect(byPath.get("boot.initrd.overlay.device")).toMatchObject({ hasDefault: false, required: false });
