@@ -276,8 +276,9 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
       directories: {
         "/var/log/nginx": { mode: "0755" },
         "/var/lib/nginx": { mode: "0755" },
-        // Root's alone: what is linked here, nginx (root) reads as configuration.
-        [TLS_ON_DIR]: { mode: "0700" },
+        // Only root writes here (what is linked, nginx reads as configuration); 0755 like the
+        // others, so stage 1 makes it with the same one install.
+        [TLS_ON_DIR]: { mode: "0755" },
       },
     },
     services: {
