@@ -58,11 +58,11 @@ export interface NginxConfigOptions {
 /** Where the first boot puts the TLS key and certificate: state of the machine, not of the image. */
 export const TLS_DIR = "/var/lib/notos/tls";
 /** The TLS server's configuration (an /etc file), and where the run script links it to switch TLS on (a directory in /run, so each boot decides again). */
-export const TLS_CONF = "/etc/nginx/notos-tls.conf";
+const TLS_CONF = "/etc/nginx/notos-tls.conf";
 const TLS_ON_DIR = "/run/nginx-tls";
 /** Where the default page is (an /etc file, made from the configuration). */
 const WEB_ROOT = "/etc/nginx/notos-www";
-/** Days the self-signed certificate is valid (the longest a public CA may issue), and how early stage 1 replaces it. */
+/** Days the self-signed certificate is valid (the longest a public CA may issue), and how early nginx's run script replaces it. */
 const CERT_DAYS = 397;
 const RENEW_DAYS = 30;
 
@@ -203,7 +203,8 @@ if [ -s ${TLS_DIR}/nginx.key ] && [ -s ${TLS_DIR}/nginx.crt ]; then ln -sfn ${TL
     umask 077
     nice -n 10 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
       -subj "/CN=$host" -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \\
-      -keyout ${TLS_DIR}/nginx.key.new -out ${TLS_DIR}/nginx.crt.new 2>/dev/null || exit 1
+      -keyout ${TLS_DIR}/nginx.key.new -out ${TLS_DIR}/nginx.crt.new 2>/dev/null ||
+      { echo "nginx: making the TLS certificate failed; https stays off until nginx restarts (sv restart nginx)"; exit 1; }
     mv -f ${TLS_DIR}/nginx.key.new ${TLS_DIR}/nginx.key
     mv -f ${TLS_DIR}/nginx.crt.new ${TLS_DIR}/nginx.crt
   elif [ -e ${TLS_ON_DIR}/tls.conf ]; then
