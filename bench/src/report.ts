@@ -136,6 +136,18 @@ export function markdown(r: Results, baseline?: Baseline): string {
   if (r.timeline) {
     p("## Boot timeline (median of the runs)", "", timelineTable(r.timeline), "", "![boot timeline](timeline.svg)", "");
   }
+  if (r.boot?.guestTime?.length) {
+    p(
+      "## Guest time under QEMU -icount (one boot)",
+      "",
+      "The guest's uptime when each step happened, with an instruction count as its clock (`-icount shift=2,sleep=off`): the same on a busy host, so it shows what a change does to the guest's own work. It leaves out TCG translating code, which the figures above include.",
+      "",
+      "| event | guest: uptime s |",
+      "| --- | ---: |",
+      ...r.boot.guestTime.map((e) => `| ${e.name} | ${e.guest!.toFixed(2)} |`),
+      "",
+    );
+  }
   if (r.sizes) {
     const s = r.sizes;
     p("## Sizes", "", "| artifact | size | budget | |", "| --- | ---: | ---: | --- |");

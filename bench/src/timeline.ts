@@ -57,6 +57,42 @@ export const SERVICE_STATUS_COMMAND = [
   `for d in /etc/service/*; do n=\${d##*/}; printf 'svc %s %s %s\\n' "$n" "$(od -An -tx1 -N12 "$d/supervise/status" 2>/dev/null | tr -d ' \\n')" "$(sv status "$d" 2>/dev/null | sed -n 's/^run: [^)]*) \\([0-9]*\\)s.*/\\1/p')"; done`,
 ].join("; ");
 
+/**
+ * Files whose change time marks a boot step: the first boot's keys, and
+ * the pid files sshd and nginx write once their sockets listen (both
+ * write them after binding). Read in the guest against its uptime, like
+ * the services' status files.
+ */
+export const GUEST_FILE_MARKS: readonly { name: string; path: string }[] = [
+  { name: "ssh host key written", path: "/etc/ssh/ssh_host_ed25519_key" },
+  { name: "sshd listens (its pid file)", path: "/run/sshd.pid" },
+  { name: "nginx listens (its pid file)", path: "/run/nginx.pid" },
+  { name: "TLS certificate written", path: "/var/lib/notos/tls/nginx.crt" },
+  { name: "nginx takes TLS in (its link)", path: "/run/nginx-tls/tls.conf" },
+];
+
+/** Prints the guest's uptime, its wall clock, and the change time of each GUEST_FILE_MARKS file that exists (a link's own). */
+export const GUEST_FILE_TIMES_COMMAND = [
+  "cut -d ' ' -f 1 /proc/uptime",
+  "date +%s.%N",
+  `for f in ${GUEST_FILE_MARKS.map((m) => m.path).join(" ")}; do [ -e "$f" ] || [ -L "$f" ] && printf 'file %s %s\\n' "$f" "$(stat -c %.9Z "$f")"; done; true`,
+].join("; ");
+
+/** Each mark's time as guest uptime, from the output of GUEST_FILE_TIMES_COMMAND. */
+export function guestFileEvents(output: string): TimelineEvent[] {
+  const [uptimeLine, dateLine, ...rest] = output.trim().split("\n");
+  const uptime = Number(uptimeLine);
+  const now = Number(dateLine);
+  const events: TimelineEvent[] = [];
+  for (const line of rest) {
+    const m = /^file (\S+) ([\d.]+)$/.exec(line.trim());
+    const mark = m && GUEST_FILE_MARKS.find((k) => k.path === m[1]);
+    if (!mark || !Number.isFinite(uptime) || !Number.isFinite(now)) continue;
+    events.push({ name: mark.name, guest: round(uptime - (now - Number(m[2]))) });
+  }
+  return events;
+}
+
 const TAI_OFFSET = 4611686018427387914n; // 2^62 + 10: TAI64 label of the Unix epoch, as runit writes it
 
 /** Each service's start as guest uptime, from the output of SERVICE_STATUS_COMMAND. */

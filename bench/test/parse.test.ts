@@ -1,7 +1,8 @@
 // The bench's pure parts: reading turbo's log, the initrd back, runit's
 // status times, summaries and budgets.
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -11,7 +12,7 @@ import { checkBudgets } from "../src/cases/sizes.js";
 import { diffByKey, firstDifferentByte } from "../src/diff.js";
 import { initrdMembers } from "../src/newc.js";
 import { parseBytes, summarize } from "../src/stats.js";
-import { clockOffset, consoleEvents, serviceEvents } from "../src/timeline.js";
+import { clockOffset, consoleEvents, GUEST_FILE_TIMES_COMMAND, guestFileEvents, serviceEvents } from "../src/timeline.js";
 import { parseDistLog } from "../src/turbo.js";
 
 describe("parseDistLog", () => {
@@ -130,6 +131,32 @@ describe("timeline", () => {
       { name: "service sshd started", guest: 10 },
       { name: "service nginx started", guest: 13 },
     ]);
+  });
+
+  it("turns the change times of the marked files into guest uptime, and skips what it does not know", () => {
+    // Booted at wall clock 1000 (now 1020.5 at uptime 20.5).
+    const out = ["20.5", "1020.5", "file /run/sshd.pid 1007.25", "file /run/nginx.pid 1006", "file /etc/other 1001", "garbage"].join("\n");
+    expect(guestFileEvents(out)).toEqual([
+      { name: "sshd listens (its pid file)", guest: 7.25 },
+      { name: "nginx listens (its pid file)", guest: 6 },
+    ]);
+  });
+
+  it("reads the marked files' times with a command the guest's dash runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "notos-bench-marks-"));
+    try {
+      // The same command with the paths moved into a scratch directory: one file, one link, the rest missing.
+      writeFileSync(join(dir, "sshd.pid"), "1\n");
+      symlinkSync("/nonexistent", join(dir, "tls.conf"));
+      const command = GUEST_FILE_TIMES_COMMAND.replace("/run/sshd.pid", join(dir, "sshd.pid")).replace("/run/nginx-tls/tls.conf", join(dir, "tls.conf"));
+      const out = execFileSync("dash", ["-c", command], { encoding: "utf8" });
+      expect(out.trim().split("\n").filter((l) => l.startsWith("file ")).map((l) => l.split(" ")[1])).toEqual([join(dir, "sshd.pid"), join(dir, "tls.conf")]);
+      // Each time is a change time in seconds since the epoch, as `date +%s.%N` on the line above prints the clock.
+      const [, now, ...files] = out.trim().split("\n");
+      for (const line of files) expect(Math.abs(Number(line.split(" ")[2]) - Number(now))).toBeLessThan(60);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

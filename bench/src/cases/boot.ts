@@ -7,6 +7,8 @@
 //   ssh      QEMU start → `ssh … true` succeeds with the bench's own key
 //   poweroff `poweroff` sent → QEMU has exited
 //   floor    QEMU start → QEMU exit with the floor initrd
+// and one boot under QEMU -icount (guest time counts instructions, so its
+// timeline is the same on a busy host): where the guest's own work goes.
 import { request } from "node:https";
 import { join } from "node:path";
 import { rm } from "node:fs/promises";
@@ -17,7 +19,7 @@ import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
 import { scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
 import { benchReporter, benchSystem, bootExtras, importRepoSystem, makeKey } from "../system.js";
-import { consoleEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
+import { consoleEvents, GUEST_FILE_TIMES_COMMAND, guestFileEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
 
 export const BOOT_FIGURES = ["stage2", "http", "https", "ssh"] as const;
 export type BootFigure = (typeof BOOT_FIGURES)[number];
@@ -41,6 +43,12 @@ export interface BootResult {
   floor: Summary;
   poweroff: Summary;
   stopServices?: Summary;
+  /**
+   * One boot under `-icount shift=2,sleep=off`: guest uptimes of stage 1,
+   * the services and their keys. Deterministic (the same on a busy host),
+   * but it counts the guest's instructions only, not TCG translating code.
+   */
+  guestTime?: TimelineEvent[];
   /** Per figure: seconds from QEMU start, seconds above the floor, and the ratio to the floor (each run against its own floor run). */
   figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
 }
@@ -66,6 +74,8 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
       all.push({ ...run, floor: floor.exit, ...(floor.initGuest !== undefined ? { floorInitGuest: floor.initGuest } : {}) });
       log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, https ${run.https.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
     }
+    const guestTime = await bootCountingInstructions(files, system.config);
+    log(`boot under -icount: ${guestTime.map((e) => `${e.name} ${e.guest?.toFixed(2)}`).join(", ")}`);
     const figure = (f: BootFigure) => ({
       time: summarize(all.map((r) => r[f])),
       aboveFloor: summarize(all.map((r) => r[f] - r.floor)),
@@ -76,6 +86,7 @@ export async function runBootCase(runs: number, log: (line: string) => void): Pr
       floor: summarize(all.map((r) => r.floor)),
       poweroff: summarize(all.map((r) => r.poweroff)),
       ...(all.every((r) => r.stopServices !== undefined) ? { stopServices: summarize(all.map((r) => r.stopServices!)) } : {}),
+      guestTime,
       figures: { stage2: figure("stage2"), http: figure("http"), https: figure("https"), ssh: figure("ssh") },
     };
   } finally {
@@ -122,6 +133,25 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
     const stopped = lineTime(machine.console.lines, /notos: services stopped/);
     const stopServices = stopping !== undefined && stopped !== undefined ? stopped - stopping : undefined;
     return { stage2, http, https, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
+  } finally {
+    machine.kill();
+  }
+}
+
+/** Guest instruction count as the clock: QEMU's -icount with 2^2 ns per instruction, and no sleeping while the guest idles. */
+export const ICOUNT_ARGS = ["-icount", "shift=2,sleep=off"];
+
+async function bootCountingInstructions(files: Files, config: Machine["config"]): Promise<TimelineEvent[]> {
+  const machine = new Machine({ files, config, accel: "tcg", name: "bench-icount", extraArgs: ICOUNT_ARGS });
+  try {
+    await machine.start();
+    await machine.waitForConsole(/Server listening on /, 300_000);
+    // The last first-boot step: nginx takes its TLS server in.
+    await machine.waitUntilSucceeds("[ -L /run/nginx-tls/tls.conf ]", 300_000);
+    const files = guestFileEvents(await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000));
+    const services = serviceEvents(await machine.succeed(SERVICE_STATUS_COMMAND, 60_000)).filter((e) => /nginx|sshd/.test(e.name));
+    const stages = consoleEvents(machine.console.lines).filter((e) => e.guest !== undefined);
+    return [...stages.map((e) => ({ name: e.name, guest: e.guest! })), ...services, ...files].sort((a, b) => a.guest! - b.guest!);
   } finally {
     machine.kill();
   }
