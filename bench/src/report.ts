@@ -51,6 +51,8 @@ export function collectMetrics(r: Omit<Results, "metrics">): Metric[] {
     }
     add("boot.poweroff", "s", r.boot.poweroff);
     if (r.boot.stopServices) add("boot.poweroff.stop-services", "s", r.boot.stopServices);
+    // The guest's own timeline under -icount, for comparing stops: "sshd listens (its pid file)" → boot.icount.sshd-listens-its-pid-file.
+    for (const e of r.boot.guestTime ?? []) add(`boot.icount.${e.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`, "s", summarize([e.guest!]));
   }
   if (r.sizes) {
     const one = (name: string, n: number) => add(name, "bytes", summarize([n]));

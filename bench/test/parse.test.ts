@@ -11,6 +11,7 @@ import { cpioBytes } from "@notos/initrd/cpio";
 import { checkBudgets } from "../src/cases/sizes.js";
 import { diffByKey, firstDifferentByte } from "../src/diff.js";
 import { initrdMembers } from "../src/newc.js";
+import { collectMetrics } from "../src/report.js";
 import { parseBytes, summarize } from "../src/stats.js";
 import { clockOffset, consoleEvents, GUEST_FILE_TIMES_COMMAND, guestFileEvents, serviceEvents } from "../src/timeline.js";
 import { parseDistLog } from "../src/turbo.js";
@@ -139,6 +140,16 @@ describe("timeline", () => {
     expect(guestFileEvents(out)).toEqual([
       { name: "sshd listens (its pid file)", guest: 7.25 },
       { name: "nginx listens (its pid file)", guest: 6 },
+    ]);
+  });
+
+  it("turns the -icount timeline into one metric per event, named for comparing stops", () => {
+    const one = summarize([1]);
+    const boot = { runs: [], floor: one, poweroff: one, figures: { stage2: { time: one, aboveFloor: one, ratio: one } }, guestTime: [{ name: "sshd listens (its pid file)", guest: 6.98 }, { name: "stage 1: switch_root", guest: 3.6 }] };
+    const metrics = collectMetrics({ date: "", commit: "", host: { cpus: 2, cpuModel: "", node: "" }, runs: 1, cases: ["boot"], errors: [], boot: boot as never });
+    expect(metrics.filter((m) => m.name.startsWith("boot.icount.")).map((m) => [m.name, m.median])).toEqual([
+      ["boot.icount.sshd-listens-its-pid-file", 6.98],
+      ["boot.icount.stage-1-switch-root", 3.6],
     ]);
   });
 

@@ -139,7 +139,7 @@ async function bootOnce(files: Files, config: Machine["config"], key: string): P
 }
 
 /** Guest instruction count as the clock: QEMU's -icount with 2^2 ns per instruction, and no sleeping while the guest idles. */
-export const ICOUNT_ARGS = ["-icount", "shift=2,sleep=off"];
+const ICOUNT_ARGS = ["-icount", "shift=2,sleep=off"];
 
 async function bootCountingInstructions(files: Files, config: Machine["config"]): Promise<TimelineEvent[]> {
   const machine = new Machine({ files, config, accel: "tcg", name: "bench-icount", extraArgs: ICOUNT_ARGS });
@@ -148,10 +148,10 @@ async function bootCountingInstructions(files: Files, config: Machine["config"])
     await machine.waitForConsole(/Server listening on /, 300_000);
     // The last first-boot step: nginx takes its TLS server in.
     await machine.waitUntilSucceeds("[ -L /run/nginx-tls/tls.conf ]", 300_000);
-    const files = guestFileEvents(await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000));
+    const marks = guestFileEvents(await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000));
     const services = serviceEvents(await machine.succeed(SERVICE_STATUS_COMMAND, 60_000)).filter((e) => /nginx|sshd/.test(e.name));
     const stages = consoleEvents(machine.console.lines).filter((e) => e.guest !== undefined);
-    return [...stages.map((e) => ({ name: e.name, guest: e.guest! })), ...services, ...files].sort((a, b) => a.guest! - b.guest!);
+    return [...stages.map((e) => ({ name: e.name, guest: e.guest! })), ...services, ...marks].sort((a, b) => a.guest! - b.guest!);
   } finally {
     machine.kill();
   }
