@@ -49,7 +49,7 @@ export const hostTools = [
 /** Never installed by setup: Debian's Essential packages and Node.js (which runs all of this) are on every machine. */
 export const alwaysPresentPrograms = [
   // dash / bash
-  "sh", "bash",
+  "sh", "dash", "bash",
   // coreutils
   "cat", "chroot", "cp", "du", "env", "head", "id", "ln", "ls", "mkdir", "mv", "printf", "rm", "sleep", "sort", "tail", "touch", "true", "false", "wc",
   // findutils, grep, sed
