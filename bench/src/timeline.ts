@@ -80,36 +80,44 @@ export const GUEST_FILE_TIMES_COMMAND = [
 
 /** Each mark's time as guest uptime, from the output of GUEST_FILE_TIMES_COMMAND. */
 export function guestFileEvents(output: string): TimelineEvent[] {
+  const { lines, uptimeAt } = guestClock(output);
+  const events: TimelineEvent[] = [];
+  for (const line of lines) {
+    const m = /^file (\S+) ([\d.]+)$/.exec(line);
+    const mark = m && GUEST_FILE_MARKS.find((k) => k.path === m[1]);
+    const at = m ? uptimeAt(Number(m[2])) : NaN;
+    if (mark && Number.isFinite(at)) events.push({ name: mark.name, guest: round(at) });
+  }
+  return events;
+}
+
+/**
+ * The two lines every guest report starts with (its /proc/uptime, then its
+ * wall clock), as a converter from a guest wall-clock time to guest uptime,
+ * and the report's other lines.
+ */
+function guestClock(output: string): { lines: string[]; uptime: number; uptimeAt: (wallSeconds: number) => number } {
   const [uptimeLine, dateLine, ...rest] = output.trim().split("\n");
   const uptime = Number(uptimeLine);
   const now = Number(dateLine);
-  const events: TimelineEvent[] = [];
-  for (const line of rest) {
-    const m = /^file (\S+) ([\d.]+)$/.exec(line.trim());
-    const mark = m && GUEST_FILE_MARKS.find((k) => k.path === m[1]);
-    if (!mark || !Number.isFinite(uptime) || !Number.isFinite(now)) continue;
-    events.push({ name: mark.name, guest: round(uptime - (now - Number(m[2]))) });
-  }
-  return events;
+  return { lines: rest.map((l) => l.trim()), uptime, uptimeAt: (wall) => uptime - (now - wall) };
 }
 
 const TAI_OFFSET = 4611686018427387914n; // 2^62 + 10: TAI64 label of the Unix epoch, as runit writes it
 
 /** Each service's start as guest uptime, from the output of SERVICE_STATUS_COMMAND. */
 export function serviceEvents(output: string): TimelineEvent[] {
-  const [uptimeLine, dateLine, ...rest] = output.trim().split("\n");
-  const uptime = Number(uptimeLine);
-  const now = Number(dateLine);
+  const { lines, uptime, uptimeAt } = guestClock(output);
   const events: TimelineEvent[] = [];
-  for (const line of rest) {
-    const m = /^svc (\S+) ([0-9a-f]*) ?(\d*)$/.exec(line.trim());
+  for (const line of lines) {
+    const m = /^svc (\S+) ([0-9a-f]*) ?(\d*)$/.exec(line);
     if (!m) continue;
     const [, name, hex, svSeconds] = m;
     let started: number | undefined;
     if (hex && hex.length === 24) {
       const sec = BigInt(`0x${hex.slice(0, 16)}`) - TAI_OFFSET;
       const nano = Number.parseInt(hex.slice(16, 24), 16);
-      started = uptime - (now - (Number(sec) + nano / 1e9));
+      started = uptimeAt(Number(sec) + nano / 1e9);
     } else if (svSeconds) {
       started = uptime - Number(svSeconds);
     }
