@@ -68,7 +68,7 @@ describe("the default system", () => {
     expect(http).toMatch(/notos/);
 
     // https comes a moment later on a first boot: nginx takes the TLS server in once the certificate is made.
-    await machine.waitUntilSucceeds("ss -Hltn | grep -q ':443 '", 120_000);
+    await machine.waitForOpenPort(443, 120_000);
     expect(machine.consoleText()).toMatch(/nginx: generating the self-signed TLS certificate[\s\S]*nginx: TLS on/);
     const https = await execa("curl", ["-ksSfv", "--max-time", "20", `https://127.0.0.1:${machine.forwardedPort(443)}/`], { reject: false });
     expect(https.exitCode).toBe(0);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await machine.waitForService("sshd");
   await machine.waitForService("nginx");
   // nginx takes its TLS server in once the first boot's certificate is made.
-  await machine.waitUntilSucceeds("ss -Hltn | grep -q ':443 '", 120_000);
+  await machine.waitForOpenPort(443, 120_000);
 }, 1_200_000);
 
 afterAll(() => machine?.kill());

@@ -42,7 +42,7 @@ describe("a persistent overlay", () => {
     await first.waitForService("sshd");
     await first.waitForService("nginx");
     // The certificate is made beside nginx: its https port opens once it exists.
-    await first.waitUntilSucceeds("ss -Hltn | grep -q ':443 '", 120_000);
+    await first.waitForOpenPort(443, 120_000);
     const written = (await first.succeed(`echo "written at $(cut -d ' ' -f 1 /proc/uptime)" > /root/marker && ${REPORT}`)).trim();
     expect(written).toMatch(/^written at [\d.]+\n256 SHA256:\S+ .*\(ED25519\)\nsha256 Fingerprint=/);
     expect(await first.shutdown({ via: "command", command: "poweroff" })).toBe(0);

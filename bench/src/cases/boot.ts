@@ -147,7 +147,7 @@ async function bootCountingInstructions(files: Files, config: Machine["config"])
     await machine.start();
     await machine.waitForConsole(/Server listening on /, 300_000);
     // The last first-boot step: nginx takes its TLS server in.
-    await machine.waitUntilSucceeds("[ -L /run/nginx-tls/tls.conf ]", 300_000);
+    await machine.waitForFile("/run/nginx-tls/tls.conf", { timeoutMs: 300_000 });
     const marks = guestFileEvents(await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000));
     const services = serviceEvents(await machine.succeed(SERVICE_STATUS_COMMAND, 60_000)).filter((e) => /nginx|sshd/.test(e.name));
     const stages = consoleEvents(machine.console.lines).filter((e) => e.guest !== undefined);
