@@ -1,3 +1,3 @@
 import { packageBuild } from "../../tsup.shared.ts";
 
-export default packageBuild({ subpaths: ["store", "tree", "progress", "fs", "graph", "text", "host", "process"] });
+export default packageBuild({ subpaths: ["store", "tree", "progress", "fs", "graph", "text", "host", "process", "elf"] });

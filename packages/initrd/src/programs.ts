@@ -11,7 +11,7 @@
 import { posix } from "node:path";
 import { NotosError } from "@notos/core";
 import { mergedUsrPath } from "@notos/debian/deb";
-import { elfDependencies, isElf } from "./elf.js";
+import { elfDependencies, isElf } from "@notos/core/elf";
 
 /** One entry of `boot.initrd.programs`. */
 export interface InitrdProgram {

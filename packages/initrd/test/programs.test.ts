@@ -13,7 +13,7 @@ import { realise } from "@notos/core";
 import { readCpio } from "@notos/cpio";
 import { readDebData } from "@notos/debian/deb";
 import { initrd, type InitrdArtifact } from "../src/index.js";
-import { elfDependencies } from "../src/elf.js";
+import { elfDependencies } from "@notos/core/elf";
 import { programClosure, type PackageFile } from "../src/programs.js";
 import { bootOptions, realiseOptions, testContext, type TestOptions } from "./context.js";
 

@@ -19,6 +19,7 @@ import { pathFilter } from "./glob.js";
 import { appendVerityTree, verityKernelParam, type VerityInfo } from "./verity.js";
 import { COMMAND_LINE_PART_ROLE } from "@notos/initrd";
 import { dependentsOf, planSelections } from "./select.js";
+import { dropUnlinked } from "./unlinked.js";
 
 /** Bump when the same inputs would give a different image (4: zstd at level 9 when no level is set). */
 export const BUILDER_VERSION = "4";
@@ -135,9 +136,17 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         }
         return { name: p.name, entries: entries(), select };
       });
-      reporter.step("merging the root", `${packages.length} packages, ${plan.applied.size} with a file selection`);
-      const root = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter });
-      const selections = [...leftOut].map(([name, n]) => ({ package: name, reason: o.rootfs.packageFiles[name]!.reason, filesLeftOut: n.files, bytesLeftOut: n.bytes }));
+      reporter.step("merging the root", `${packages.length} packages, ${new Set([...plan.applied.keys(), ...plan.unlinked.keys()]).size} with a file selection`);
+      const assembled = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter });
+      const unlinked = dropUnlinked(assembled.entries, plan.unlinked);
+      for (const e of unlinked.leftOut) {
+        const counted = leftOut.get(e.origin) ?? { files: 0, bytes: 0 };
+        leftOut.set(e.origin, counted);
+        counted.files++;
+        counted.bytes += e.type === "file" ? e.content.byteLength : 0;
+      }
+      const root = { entries: unlinked.entries, tree: assembled.tree };
+      const selections = [...leftOut].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, n]) => ({ package: name, reason: o.rootfs.packageFiles[name]!.reason, filesLeftOut: n.files, bytesLeftOut: n.bytes }));
       for (const s of selections) reporter.info(`${s.package}: ${s.filesLeftOut} files (${(s.bytesLeftOut / 1024).toFixed(0)} KiB) left out: ${s.reason}`);
       for (const w of plan.whole) reporter.info(`${w.name}: kept whole (${w.why})`);
       const named = `${compression}${compressionLevel !== undefined ? ` level ${compressionLevel}` : ""}`;

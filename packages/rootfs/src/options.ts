@@ -55,13 +55,17 @@ const rootfsSchema = z
         z.strictObject({
           keep: z.array(absolutePath).optional().describe("Glob patterns (merged-/usr paths) of the files kept; unset: every file not dropped."),
           drop: z.array(absolutePath).optional().describe("Glob patterns of the files left out."),
+          unlinked: z
+            .array(absolutePath)
+            .optional()
+            .describe("Glob patterns of shared libraries that stay only while an ELF file of the image links them (DT_NEEDED, by file or soname); read from the image, so it holds whatever depends on the package. Never a library loaded with dlopen."),
           reason: z.string().min(1, "why the rest of the package is not needed").describe("Why the rest of the package is not needed."),
           for: z.array(z.string()).optional().describe("The packages whose needs the selection covers; another package depending on it keeps it whole."),
         }),
       )
       .default({})
       .describe(
-        "Per-package file selections, declared by the modules that pull the packages in: package → the files kept (keep/drop globs) and why. A selection holds while only the packages in `for` depend on the package; directories and `include` paths always stay.",
+        "Per-package file selections, declared by the modules that pull the packages in: package → the files kept (keep/drop globs), the libraries kept only while linked (unlinked), and why. keep/drop hold while only the packages in `for` depend on the package; directories and `include` paths always stay.",
       ),
     keepWhole: z.array(z.string()).default([]).describe("Packages kept whole whatever `packageFiles` selects for them."),
     verity: z

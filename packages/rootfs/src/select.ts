@@ -8,6 +8,8 @@
 // openssh-client) gets it whole again, without saying anything.
 // `rootfs.keepWhole` keeps a package whole on purpose. Directories always
 // stay, and so do the paths `rootfs.include` keeps (copyright files).
+// `unlinked` names libraries that stay only while something in the image
+// links them (unlinked.ts): read from the image, it needs no `for`.
 import { globMatcher, type PathMatcher } from "./glob.js";
 
 export interface PackageFiles {
@@ -15,6 +17,8 @@ export interface PackageFiles {
   keep?: readonly string[];
   /** Glob patterns of files to leave out. */
   drop?: readonly string[];
+  /** Glob patterns of shared libraries that stay only while an ELF file of the image links them (never one loaded with dlopen). */
+  unlinked?: readonly string[];
   /** Why the rest is not needed: shown in the build's report and in sizes.json. */
   reason: string;
   /** The packages whose needs the selection covers: any other package depending on this one keeps it whole. */
@@ -24,6 +28,8 @@ export interface PackageFiles {
 export interface SelectionPlan {
   /** Package → which of its non-directory paths stay. */
   applied: Map<string, PathMatcher>;
+  /** Package → which of its files stay only while something links them. */
+  unlinked: Map<string, PathMatcher>;
   /** Packages with a selection that stay whole, and why. */
   whole: { name: string; why: string }[];
 }
@@ -42,9 +48,13 @@ export function planSelections(options: {
 }): SelectionPlan {
   const whole: SelectionPlan["whole"] = [];
   const holding = new Set<string>();
+  const unlinkedOnly = new Set<string>();
   for (const name of Object.keys(options.selections).sort()) {
     if (!options.present.has(name)) continue;
+    const { keep, drop } = options.selections[name]!;
     if (options.keepWhole.includes(name)) whole.push({ name, why: "rootfs.keepWhole names it" });
+    // Only `unlinked`: the image decides, whatever depends on the package.
+    else if (keep === undefined && drop === undefined) unlinkedOnly.add(name);
     else holding.add(name);
   }
   // A selection falls when a dependent is not one it was written for, or is one whose own selection fell: to a fixed point.
@@ -70,7 +80,12 @@ export function planSelections(options: {
     const dropped = globMatcher(drop ?? []);
     applied.set(name, (path) => included(path) || (kept(path) && !dropped(path)));
   }
-  return { applied, whole: whole.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  const unlinked = new Map<string, PathMatcher>();
+  for (const name of [...holding, ...unlinkedOnly].sort()) {
+    const patterns = options.selections[name]!.unlinked ?? [];
+    if (patterns.length > 0) unlinked.set(name, globMatcher(patterns));
+  }
+  return { applied, unlinked, whole: whole.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** Package names a Depends or Pre-Depends field names (every alternative, without versions or architectures). */

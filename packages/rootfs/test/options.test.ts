@@ -29,7 +29,7 @@ describe("rootfsModule", () => {
     const listed = listOptions(evalSystem({ imports: [rootfsModule] }).schema);
     const byPath = new Map(listed.map((o) => [o.path, o]));
     const own = listed.filter((o) => o.path === "environment.packages" || o.path.startsWith("rootfs."));
-    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.compressionLevel", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.recommends", "rootfs.setuid", "rootfs.verity"]);
+    expect(own.map((o) => o.path).sort()).toEqual(["environment.packages", "rootfs.blockSize", "rootfs.compression", "rootfs.compressionLevel", "rootfs.conflicts", "rootfs.exclude", "rootfs.include", "rootfs.keepWhole", "rootfs.packageFiles", "rootfs.packageFiles.<name>.drop", "rootfs.packageFiles.<name>.for", "rootfs.packageFiles.<name>.keep", "rootfs.packageFiles.<name>.reason", "rootfs.packageFiles.<name>.unlinked", "rootfs.recommends", "rootfs.setuid", "rootfs.verity"]);
     for (const o of own) expect(o.description, o.path).toMatch(/\w/);
     expect(byPath.get("rootfs.compression")).toMatchObject({ type: 'one of "xz", "zstd", "gzip"', default: "zstd" });
     expect(byPath.get("rootfs.include")).toMatchObject({ default: ["/usr/share/doc/*/copyright"] });

@@ -46,6 +46,27 @@ describe("file selections", () => {
     ]);
   });
 
+  it("applies `unlinked` whatever depends on the package, unless the package is kept whole", () => {
+    const withLibs: Record<string, PackageFiles> = {
+      ...selections,
+      libc: { unlinked: ["/usr/lib/*/libmvec.so.*"], reason: "programs that link it keep it" },
+      db: { keep: [], unlinked: ["/usr/lib/*/libdb*.so"], reason: "only the client's dropped tools link it", for: ["client"] },
+    };
+    const controls = [
+      { name: "server", depends: "client, libc" },
+      { name: "client", depends: "db, libc" },
+      { name: "db", depends: "libc" },
+      { name: "libc", depends: "" },
+      { name: "sshfs", depends: "client, libc" },
+    ];
+    const p = planSelections({ selections: withLibs, keepWhole: [], present: new Set(controls.map((c) => c.name)), dependents: dependentsOf(controls), include });
+    expect([...p.unlinked.keys()]).toEqual(["libc"]);
+    expect(p.unlinked.get("libc")!("/usr/lib/x86_64-linux-gnu/libmvec.so.1")).toBe(true);
+    expect(p.whole.map((w) => w.name)).toEqual(["client", "db"]);
+    const kept = planSelections({ selections: withLibs, keepWhole: ["libc"], present: new Set(controls.map((c) => c.name)), dependents: dependentsOf(controls), include });
+    expect(kept.unlinked.size).toBe(0);
+  });
+
   it("keeps a package whole that rootfs.keepWhole names, and ignores selections of absent packages", () => {
     const p = plan({ server: "client", client: "db", db: "" }, ["client"]);
     expect([...p.applied.keys()]).toEqual([]);

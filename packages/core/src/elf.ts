@@ -1,8 +1,10 @@
-// Just enough of an ELF reader to put a dynamically linked program into the
-// initrd: the program interpreter (PT_INTERP) and the libraries it needs
-// (DT_NEEDED). Only 64-bit little-endian files (x86-64, the kernel notos
-// boots): anything else is an error naming the file, never a guess.
-import { NotosError } from "@notos/core";
+// Just enough of an ELF reader to follow dynamic linking: the program
+// interpreter (PT_INTERP) and the libraries a file needs (DT_NEEDED) — what
+// puts a program into the initrd with its libraries, and what keeps a
+// library in the root while something links it. Only 64-bit little-endian
+// files (x86-64, the kernel notos boots): anything else is an error naming
+// the file, never a guess.
+import { NotosError } from "./errors.js";
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -27,7 +29,7 @@ interface Segment {
 
 function cString(bytes: Uint8Array, at: number, what: string): string {
   const end = bytes.indexOf(0, at);
-  if (at >= bytes.byteLength || end < 0) throw new NotosError(`${what}: a string runs past the end of the file`, { code: "INITRD_ELF" });
+  if (at >= bytes.byteLength || end < 0) throw new NotosError(`${what}: a string runs past the end of the file`, { code: "ELF_UNREADABLE" });
   return new TextDecoder().decode(bytes.subarray(at, end));
 }
 
@@ -38,15 +40,15 @@ export function isElf(bytes: Uint8Array): boolean {
 
 /** The interpreter and DT_NEEDED entries of an ELF64 little-endian file; `name` says which file in errors. */
 export function elfDependencies(bytes: Uint8Array, name: string): ElfDependencies {
-  if (!isElf(bytes)) throw new NotosError(`${name} is not an ELF file`, { code: "INITRD_ELF", hint: "boot.initrd.programs names programs (ELF executables), not scripts" });
+  if (!isElf(bytes)) throw new NotosError(`${name} is not an ELF file`, { code: "ELF_UNREADABLE", hint: "only compiled programs and libraries link libraries: a script needs its interpreter" });
   if (bytes[4] !== 2 || bytes[5] !== 1) {
-    throw new NotosError(`${name} is not a 64-bit little-endian ELF file (class ${bytes[4]}, data ${bytes[5]})`, { code: "INITRD_ELF", hint: "notos boots x86-64: take the amd64 package" });
+    throw new NotosError(`${name} is not a 64-bit little-endian ELF file (class ${bytes[4]}, data ${bytes[5]})`, { code: "ELF_UNREADABLE", hint: "notos boots x86-64: take the amd64 package" });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const phoff = Number(view.getBigUint64(0x20, true));
   const phentsize = view.getUint16(0x36, true);
   const phnum = view.getUint16(0x38, true);
-  if (phoff + phentsize * phnum > bytes.byteLength) throw new NotosError(`${name}: its program headers run past the end of the file`, { code: "INITRD_ELF" });
+  if (phoff + phentsize * phnum > bytes.byteLength) throw new NotosError(`${name}: its program headers run past the end of the file`, { code: "ELF_UNREADABLE" });
   const segments: Segment[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
@@ -66,10 +68,10 @@ export function elfDependencies(bytes: Uint8Array, name: string): ElfDependencie
   const strtab = tags.find(([t]) => t === DT_STRTAB)?.[1];
   const needed = tags.filter(([t]) => t === DT_NEEDED).map(([, v]) => v);
   if (needed.length === 0) return result;
-  if (strtab === undefined) throw new NotosError(`${name} has DT_NEEDED entries but no string table`, { code: "INITRD_ELF" });
+  if (strtab === undefined) throw new NotosError(`${name} has DT_NEEDED entries but no string table`, { code: "ELF_UNREADABLE" });
   // DT_STRTAB is an address: the loadable segment that holds it maps it to a file offset.
   const load = segments.find((s) => s.type === PT_LOAD && s.vaddr <= strtab && strtab < s.vaddr + BigInt(s.filesz));
-  if (!load) throw new NotosError(`${name}: no loadable segment holds its string table`, { code: "INITRD_ELF" });
+  if (!load) throw new NotosError(`${name}: no loadable segment holds its string table`, { code: "ELF_UNREADABLE" });
   const base = load.offset + Number(strtab - load.vaddr);
   result.needed = needed.map((v) => cString(bytes, base + Number(v), name));
   return result;
