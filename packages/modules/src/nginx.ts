@@ -270,6 +270,20 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
         [TLS_CONF.replace(/^\/etc\//, "")]: { text: mkDefault(nginxTlsConfig({ httpsPort })) },
       },
     },
+    rootfs: {
+      packageFiles: {
+        "nginx-common": mkDefault({
+          drop: ["/etc/default/nginx", "/etc/init.d/**", "/etc/logrotate.d/**", "/etc/ufw/**", "/usr/lib/systemd/**", "/usr/share/apport/**", "/usr/share/vim/**", "/etc/nginx/sites-available/**", "/etc/nginx/snippets/snakeoil.conf"],
+          reason: "hooks for sysvinit, systemd, logrotate, ufw, apport and vim, none of which a notos system has; the example site and the snakeoil snippet, which notos's nginx.conf does not include",
+          for: ["nginx"],
+        }),
+        "libnginx-mod-http-echo": mkDefault({
+          keep: [],
+          reason: "notos's nginx.conf loads no dynamic module (nginx-light depends on the echo module for configurations that do)",
+          for: ["nginx-light"],
+        }),
+      },
+    },
     // base-passwd's www-data.
     users: { "www-data": { uid: 33, group: "www-data", description: "www-data", home: "/var/www", shell: "/usr/sbin/nologin" } },
     groups: { "www-data": { gid: 33 } },

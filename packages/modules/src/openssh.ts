@@ -171,6 +171,15 @@ export function openssh(options: OpensshOptions = {}): ModuleDefinition {
           reason: 'sshd needs only ssh-keygen of the client (its host key at first boot); for ssh, scp, sftp and the agent, rootfs: { keepWhole: ["openssh-client"] }',
           for: ["openssh-server", "openssh-sftp-server"],
         }),
+        // What the client's other tools linked: ssh and sftp (libedit), security keys (libfido2, libcbor).
+        libedit2: mkDefault({ unlinked: ["/usr/lib/*/libedit.so.*"], reason: "sftp and ssh link libedit; ssh-keygen does not" }),
+        "libfido2-1": mkDefault({ unlinked: ["/usr/lib/*/libfido2.so.*"], reason: "ssh-sk-helper links libfido2 for FIDO security keys; ssh-keygen does not" }),
+        "libcbor0.8": mkDefault({ unlinked: ["/usr/lib/*/libcbor.so.*"], reason: "libfido2 links it" }),
+        adduser: mkDefault({
+          keep: [],
+          reason: "openssh's maintainer scripts run adduser to make the sshd user; notos writes /etc/passwd from `users` at build time, and adduser is a Perl program, which the root does not have",
+          for: ["openssh-client", "openssh-server"],
+        }),
       },
     },
     // As openssh-server's postinst makes it (adduser --system): privilege

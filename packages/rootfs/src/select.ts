@@ -63,7 +63,7 @@ export function planSelections(options: {
     for (const name of [...holding].sort()) {
       const covered = new Set(options.selections[name]!.for ?? []);
       for (const dependent of [...(options.dependents.get(name) ?? [])].sort()) {
-        const fellThrough = options.selections[dependent] !== undefined && !holding.has(dependent);
+        const fellThrough = options.selections[dependent] !== undefined && !holding.has(dependent) && !unlinkedOnly.has(dependent);
         if (covered.has(dependent) && !fellThrough) continue;
         holding.delete(name);
         whole.push({ name, why: fellThrough ? `${dependent} depends on it and is kept whole` : `${dependent} depends on it` });

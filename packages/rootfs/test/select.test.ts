@@ -63,6 +63,15 @@ describe("file selections", () => {
     expect([...p.unlinked.keys()]).toEqual(["libc"]);
     expect(p.unlinked.get("libc")!("/usr/lib/x86_64-linux-gnu/libmvec.so.1")).toBe(true);
     expect(p.whole.map((w) => w.name)).toEqual(["client", "db"]);
+    // A dependent whose selection is `unlinked` alone does not keep the package whole.
+    const ssl = planSelections({
+      selections: { ...withLibs, ssl: { drop: ["/usr/lib/*/engines/**"], reason: "nothing asks for them", for: ["libc"] } },
+      keepWhole: [],
+      present: new Set(["ssl", "libc"]),
+      dependents: dependentsOf([{ name: "libc", depends: "ssl" }, { name: "ssl", depends: "" }]),
+      include,
+    });
+    expect([...ssl.applied.keys()]).toEqual(["ssl"]);
     const kept = planSelections({ selections: withLibs, keepWhole: ["libc"], present: new Set(controls.map((c) => c.name)), dependents: dependentsOf(controls), include });
     expect(kept.unlinked.size).toBe(0);
   });
