@@ -1,7 +1,9 @@
 // The not-os experience, checked on a real boot under QEMU (TCG): stages in
 // order, ssh with a key (and no password), nginx over http and https,
 // runit supervision, a screenshot, and poweroff.
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +103,39 @@ describe("the default system", () => {
     expect((await serviceState("nginx")).pid).toBe(after.pid);
   });
 
+  it("has every PAM module its PAM files name, and none of the tools the root leaves out", async () => {
+    // Every `pam_*.so` named outside a comment, in every PAM file the running system has,
+    // but on lines that start with "-" (PAM skips those when the module is missing: pam_systemd).
+    const missing = await machine.succeed(
+      "sed -e 's/#.*//' -e '/^[[:space:]]*-/d' /etc/pam.d/* | grep -o 'pam_[a-z_]*[.]so' | sort -u | while read -r m; do [ -e /usr/lib/x86_64-linux-gnu/security/$m ] || echo $m; done",
+    );
+    expect(missing.trim().split("\n").filter(Boolean)).toEqual([]);
+    const present = await machine.succeed("for p in useradd passwd mkfs wipefs debconf adduser ls lsblk dmesg flock ssh-keygen; do command -v $p >/dev/null && echo $p; done");
+    expect(present.trim().split("\n")).toEqual(["ls", "lsblk", "dmesg", "flock", "ssh-keygen"]);
+  });
+
+  it("has the libraries of every program and library in its root, as the root's own dynamic loader finds them", () => {
+    const tree = mkdtempSync(join(tmpdir(), "notos-root-"));
+    try {
+      const root = join(tree, "root");
+      execFileSync("unsquashfs", ["-no-progress", "-no-xattrs", "-quiet", "-d", root, join(system.dist, "root.squashfs")], { stdio: "ignore" });
+      const loader = join(root, "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+      const libraryPath = ["usr/lib/x86_64-linux-gnu", "usr/lib"].map((d) => join(root, d)).join(":");
+      const broken: string[] = [];
+      let checked = 0;
+      for (const file of elfFiles(root)) {
+        checked++;
+        const r = spawnSync(loader, ["--inhibit-cache", "--library-path", libraryPath, "--list", file], { encoding: "utf8" });
+        const notFound = r.stdout.split("\n").filter((l) => l.includes("not found"));
+        if (notFound.length) broken.push(`${file.slice(root.length)}: ${notFound.map((l) => l.trim()).join(", ")}`);
+      }
+      expect(checked).toBeGreaterThan(100);
+      expect(broken).toEqual([]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
   it("takes a screenshot of the VGA console as a PNG that shows the console's text", async () => {
     const dir = join(system.dist, "..");
     const shot = async (name: string) => {
@@ -133,6 +168,15 @@ describe("the default system", () => {
     expect(text).toMatch(/enter stage: \/etc\/runit\/3/);
   });
 });
+
+/** The regular files below `dir` that are ELF objects. */
+function* elfFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* elfFiles(path);
+    else if (entry.isFile() && readFileSync(path).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) yield path;
+  }
+}
 
 async function waitForSsh() {
   return waitFor(async () => {
