@@ -6,7 +6,8 @@ import { defineSystem, evalSystem } from "@notos/core";
 import { base, openssh } from "../src/index.js";
 import { pamModuleFiles, pamModulesNamed } from "../src/pam.js";
 
-const selection = (etc: Record<string, unknown>) => evalSystem(defineSystem({ imports: [base, openssh()], environment: { etc } })).config.rootfs.packageFiles["libpam-modules"]!;
+type Etc = Record<string, { text?: string; target?: string; enable?: boolean }>;
+const selection = (etc: Etc) => evalSystem(defineSystem({ imports: [base, openssh()], environment: { etc } })).config.rootfs.packageFiles["libpam-modules"]!;
 
 describe("the PAM modules a system keeps", () => {
   it("reads module names outside comments, also given with a path", () => {
