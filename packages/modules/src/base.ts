@@ -30,15 +30,17 @@ export const basePackages = [
   "hostname",
 ];
 
-/**
- * File selections for packages base pulls in (directly, or as what its
- * packages depend on): each keeps what the system uses, says why the rest
- * is not needed, and holds only while no other package depends on it.
- */
+/** A selection for a package that only maintainer scripts use: nothing of it stays. */
 function maintainerHelper(what: string, dependents: string[]) {
   return mkDefault({ keep: [], reason: `${what}; only maintainer scripts use it, and notos runs none`, for: dependents });
 }
 
+/**
+ * File selections for packages base pulls in (directly, or as what its
+ * packages depend on): each keeps what the system uses and says why the
+ * rest is not needed. keep/drop hold only while no other package depends
+ * on the package; `unlinked` libraries stay while something links them.
+ */
 export const basePackageFiles = {
   iproute2: mkDefault({
     keep: ["/usr/bin/ip", "/usr/sbin/ip", "/usr/bin/ss", "/etc/iproute2/**"],
