@@ -44,11 +44,26 @@ export function dropUnlinked(entries: readonly RootEntry[], candidates: Readonly
   if (candidates.size === 0) return { entries: [...entries], leftOut: [] };
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const isCandidate = (e: RootEntry) => e.type === "file" && candidates.get(e.origin)?.(e.path) === true;
-  // Where a symlink ends (after at most 40 links, as the kernel follows them).
+  // Where a symlink ends: every component followed through the root's links
+  // (/lib → usr/lib too), at most 40 links, as the kernel follows them.
   const finalPath = (entry: RootEntry): string | undefined => {
-    let at: RootEntry | undefined = entry;
-    for (let hops = 0; at?.type === "symlink" && hops < 40; hops++) at = byPath.get(resolveTarget(at.path, at.target));
-    return at?.type === "file" ? at.path : undefined;
+    let hops = 0;
+    const resolve = (path: string): string | undefined => {
+      let at = "/";
+      for (const part of path.split("/").filter(Boolean)) {
+        let next = at === "/" ? `/${part}` : `${at}/${part}`;
+        for (let e = byPath.get(next); e?.type === "symlink"; e = byPath.get(next)) {
+          if (++hops > 40) return undefined;
+          const resolved = resolve(resolveTarget(next, e.target));
+          if (resolved === undefined) return undefined;
+          next = resolved;
+        }
+        at = next;
+      }
+      return at;
+    };
+    const end = resolve(entry.path);
+    return end !== undefined && byPath.get(end)?.type === "file" ? end : undefined;
   };
   // A candidate answers to its own file name and to the name of every symlink that ends at it.
   const byName = new Map<string, string[]>();

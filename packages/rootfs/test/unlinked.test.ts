@@ -18,6 +18,9 @@ const root: RootEntry[] = [
   ...from("ssl", file(`${LIB}/libcrypto.so.3`, "ELF")),
   ...from("edit", file(`${LIB}/libedit.so.2.0.70`, "ELF"), symlink(`${LIB}/libedit.so.2`, "libedit.so.2.0.70")),
   ...from("bsd", file(`${LIB}/libbsd.so.0.11.7`, "ELF"), symlink(`${LIB}/libbsd.so.0`, "libbsd.so.0.11.7"), symlink("/usr/lib/libbsd.so.0", "x86_64-linux-gnu/libbsd.so.0")),
+  // A link through the root's /lib link, as /usr/lib64/ld-linux-x86-64.so.2 is.
+  ...from("edit", symlink("/usr/lib64/libedit.so", "/lib/x86_64-linux-gnu/libedit.so.2")),
+  ...from("skeleton", symlink("/lib", "usr/lib")),
 ];
 const linking: Record<string, string[]> = {
   "/usr/bin/keygen": ["libcrypto.so.3", "libc.so.6"],
@@ -35,8 +38,8 @@ const paths = (entries: readonly RootEntry[]) => entries.map((e) => e.path);
 describe("libraries that stay only while linked", () => {
   it("leaves out what nothing links, what only those linked, and the symlinks that end at them", () => {
     const { entries, leftOut } = dropUnlinked(root, candidates, needed);
-    expect(paths(entries)).toEqual(["/usr/bin/keygen", `${LIB}/libcrypto.so.3`]);
-    expect(paths(leftOut)).toEqual([`${LIB}/libedit.so.2.0.70`, `${LIB}/libedit.so.2`, `${LIB}/libbsd.so.0.11.7`, `${LIB}/libbsd.so.0`, "/usr/lib/libbsd.so.0"]);
+    expect(paths(entries)).toEqual(["/usr/bin/keygen", `${LIB}/libcrypto.so.3`, "/lib"]);
+    expect(paths(leftOut)).toEqual([`${LIB}/libedit.so.2.0.70`, `${LIB}/libedit.so.2`, `${LIB}/libbsd.so.0.11.7`, `${LIB}/libbsd.so.0`, "/usr/lib/libbsd.so.0", "/usr/lib64/libedit.so"]);
   });
 
   it("keeps a library a program links by its soname, and what that library links, through a chain of links", () => {
@@ -46,9 +49,15 @@ describe("libraries that stay only while linked", () => {
     expect(paths(entries)).toEqual(paths(withSftp));
   });
 
+  it("keeps a library linked by the name of a link that reaches it through a directory link", () => {
+    const viaLib = [...root, ...from("client", file("/usr/bin/tool", "ELF", 0o755))];
+    const { leftOut } = dropUnlinked(viaLib, candidates, (e) => (e.path === "/usr/bin/tool" ? ["libedit.so"] : needed(e)));
+    expect(paths(leftOut)).toEqual([]);
+  });
+
   it("leaves every file of other packages, and everything when no package names libraries", () => {
     const only = new Map([["edit", globMatcher(["/usr/lib/*/libedit.so.*"])]]);
-    expect(paths(dropUnlinked(root, only, needed).leftOut)).toEqual([`${LIB}/libedit.so.2.0.70`, `${LIB}/libedit.so.2`]);
+    expect(paths(dropUnlinked(root, only, needed).leftOut)).toEqual([`${LIB}/libedit.so.2.0.70`, `${LIB}/libedit.so.2`, "/usr/lib64/libedit.so"]);
     expect(dropUnlinked(root, new Map(), needed).entries).toEqual(root);
   });
 
