@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { elfDependencies } from "@notos/core/elf";
 import { TLS_DIR } from "@notos/modules";
 import { Machine } from "@notos/qemu";
 import { changedPixels, decodePng, ink } from "../../test-support/png.ts";
@@ -119,12 +120,13 @@ describe("the default system", () => {
     try {
       const root = join(tree, "root");
       execFileSync("unsquashfs", ["-no-progress", "-no-xattrs", "-quiet", "-d", root, join(system.dist, "root.squashfs")], { stdio: "ignore" });
+      // The loader the root's programs name (PT_INTERP), run in a chroot of the root, so the host's libraries cannot stand in for missing ones.
+      const loader = elfDependencies(readFileSync(join(root, "usr/sbin/sshd")), "sshd").interpreter!;
       const broken: string[] = [];
       let checked = 0;
       for (const file of elfFiles(root)) {
         checked++;
-        // In a chroot, so the host's libraries cannot stand in for missing ones.
-        const r = spawnSync("chroot", [root, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "--list", file.slice(root.length)], { encoding: "utf8" });
+        const r = spawnSync("chroot", [root, loader, "--list", file.slice(root.length)], { encoding: "utf8" });
         const notFound = r.stdout.split("\n").filter((l) => l.includes("not found"));
         if (r.status !== 0 || notFound.length) broken.push(`${file.slice(root.length)}: ${[r.stderr.trim(), ...notFound.map((l) => l.trim())].filter(Boolean).join(", ")}`);
       }
