@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { runProgram } from "@notos/core/process";
 import { defineBuilder, type Artifact } from "@notos/core";
+import type { TreeEntry } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
 import { mergedUsrPath, readDebControl, readDebData } from "@notos/debian/deb";
 import { assembleRoot, type PackageEntries } from "./assemble.js";
@@ -127,10 +128,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         async function* entries() {
           for await (const e of readDebData(p.file)) {
             // Counted when the selection, not the general filters (docs, locales), leaves it out.
-            if (e.type !== "dir" && !select!(mergedUsrPath(e.path)) && filtered(mergedUsrPath(e.path))) {
-              counted.files++;
-              counted.bytes += e.type === "file" ? e.content.byteLength : 0;
-            }
+            if (e.type !== "dir" && !select!(mergedUsrPath(e.path)) && filtered(mergedUsrPath(e.path))) countLeftOut(counted, e);
             yield e;
           }
         }
@@ -140,10 +138,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       const assembled = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter });
       const unlinked = dropUnlinked(assembled.entries, plan.unlinked);
       for (const e of unlinked.leftOut) {
-        const counted = leftOut.get(e.origin) ?? { files: 0, bytes: 0 };
-        leftOut.set(e.origin, counted);
-        counted.files++;
-        counted.bytes += e.type === "file" ? e.content.byteLength : 0;
+        if (!leftOut.has(e.origin)) leftOut.set(e.origin, { files: 0, bytes: 0 });
+        countLeftOut(leftOut.get(e.origin)!, e);
       }
       const root = { entries: unlinked.entries, tree: assembled.tree };
       const selections = [...leftOut].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, n]) => ({ package: name, reason: o.rootfs.packageFiles[name]!.reason, filesLeftOut: n.files, bytesLeftOut: n.bytes }));
@@ -191,6 +187,12 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
     }),
     dist: (a) => ({ [IMAGE_FILE]: a.image }),
   });
+}
+
+/** One more entry a selection left out, in a package's count. */
+function countLeftOut(counted: { files: number; bytes: number }, entry: TreeEntry): void {
+  counted.files++;
+  counted.bytes += entry.type === "file" ? entry.content.byteLength : 0;
 }
 
 /** The rootfs builder: the packages of the system, without its layers. */

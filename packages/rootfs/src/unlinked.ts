@@ -13,6 +13,7 @@
 import { posix } from "node:path";
 import { NotosError } from "@notos/core";
 import { elfDependencies, isElf } from "@notos/core/elf";
+import { mergedUsrPath } from "@notos/debian/deb";
 import type { PathMatcher } from "./glob.js";
 import { resolveTarget } from "./paths.js";
 import type { RootEntry } from "./tree.js";
@@ -44,30 +45,20 @@ export function dropUnlinked(entries: readonly RootEntry[], candidates: Readonly
   if (candidates.size === 0) return { entries: [...entries], leftOut: [] };
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const isCandidate = (e: RootEntry) => e.type === "file" && candidates.get(e.origin)?.(e.path) === true;
-  // Where a symlink ends: every component followed through the root's links
-  // (/lib → usr/lib too), at most 40 links, as the kernel follows them.
+  // Where a symlink ends, after at most 40 links as the kernel follows them;
+  // a target through a root link (/lib/…) is its merged-/usr path, as the tree maps it.
   const finalPath = (entry: RootEntry): string | undefined => {
-    let hops = 0;
-    const resolve = (path: string): string | undefined => {
-      let at = "/";
-      for (const part of path.split("/").filter(Boolean)) {
-        let next = at === "/" ? `/${part}` : `${at}/${part}`;
-        for (let e = byPath.get(next); e?.type === "symlink"; e = byPath.get(next)) {
-          if (++hops > 40) return undefined;
-          const resolved = resolve(resolveTarget(next, e.target));
-          if (resolved === undefined) return undefined;
-          next = resolved;
-        }
-        at = next;
-      }
-      return at;
-    };
-    const end = resolve(entry.path);
-    return end !== undefined && byPath.get(end)?.type === "file" ? end : undefined;
+    let at: RootEntry | undefined = entry;
+    for (let hops = 0; at?.type === "symlink" && hops < 40; hops++) at = byPath.get(mergedUsrPath(resolveTarget(at.path, at.target)));
+    return at?.type === "file" ? at.path : undefined;
   };
   // A candidate answers to its own file name and to the name of every symlink that ends at it.
   const byName = new Map<string, string[]>();
-  const answer = (name: string, path: string) => byName.set(name, [...(byName.get(name) ?? []), path]);
+  const answer = (name: string, path: string) => {
+    const paths = byName.get(name);
+    if (paths) paths.push(path);
+    else byName.set(name, [path]);
+  };
   const candidatePaths = new Set(entries.filter(isCandidate).map((e) => e.path));
   const linkTargets = new Map<string, string>();
   for (const e of entries) {
