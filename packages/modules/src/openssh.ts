@@ -67,16 +67,19 @@ const HOST_KEY = "/etc/ssh/ssh_host_ed25519_key";
  * The start of sshd's run script: each machine makes its own host key (never
  * part of the image) on its first boot, right before sshd first starts, so
  * only sshd waits for it. Ed25519: fast to make, and the only host key sshd
- * offers. Written under a temporary name and renamed, so a boot cut short
- * leaves no half key behind; runsv tries again a second after a failure.
+ * offers. ssh-keygen writes the private key, then the public one, so a
+ * public key that is there says the private key was written whole; a boot
+ * cut short before that leaves the pair to be made again. No temporary name
+ * and rename: each \`mv\` is a program started on sshd's way up, and a
+ * program start is the slow part under emulation. (Should only the public
+ * key be cut short, sshd finds that it does not match and derives it from
+ * the private key.) runsv tries again a second after a failure.
  */
-export const sshdHostKeyScript = `if [ ! -s ${HOST_KEY} ]; then
+export const sshdHostKeyScript = `if [ ! -s ${HOST_KEY} ] || [ ! -s ${HOST_KEY}.pub ]; then
   echo "sshd: generating the ssh host key"
   # ssh-keygen will not overwrite a file; rm only when a cut-short boot left one (a program less on a first boot).
-  if [ -e ${HOST_KEY}.new ] || [ -e ${HOST_KEY}.new.pub ]; then rm -f ${HOST_KEY}.new ${HOST_KEY}.new.pub; fi
-  ssh-keygen -q -t ed25519 -N '' -C '' -f ${HOST_KEY}.new || exit 1
-  mv -f ${HOST_KEY}.new.pub ${HOST_KEY}.pub
-  mv -f ${HOST_KEY}.new ${HOST_KEY}
+  if [ -e ${HOST_KEY} ] || [ -e ${HOST_KEY}.pub ]; then rm -f ${HOST_KEY} ${HOST_KEY}.pub; fi
+  ssh-keygen -q -t ed25519 -N '' -C '' -f ${HOST_KEY} || exit 1
 fi`;
 
 /**

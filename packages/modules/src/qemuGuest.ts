@@ -60,8 +60,10 @@ export const qemuKernelParams = [
  * this service waits for an event on it, then runs `poweroff`. A guest
  * without such a device keeps the service asleep instead of restarting it.
  */
-export const POWER_BUTTON_RUN = `for d in /sys/class/input/event*; do
-  if [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ]; then dev=/dev/input/\${d##*/}; break; fi
+export const POWER_BUTTON_RUN = `# The shell's read, not cat: a program per input device would compete with the other services' start.
+for d in /sys/class/input/event*; do
+  name=; read -r name 2>/dev/null < "$d/device/name"
+  if [ "$name" = "Power Button" ]; then dev=/dev/input/\${d##*/}; break; fi
 done
 if [ -z "$dev" ]; then echo "power-button: no ACPI power button"; exec sleep infinity; fi
 # One input event (24 bytes; evdev refuses shorter reads) means a press; a failed read waits before runit tries again.

@@ -69,8 +69,10 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
     expect(etc.some((e) => e.path.startsWith("/etc/ssh/ssh_host_"))).toBe(false);
     // sshd's run script makes the key, then starts sshd: nothing else waits for it.
     const run = text(find(runit, "/etc/sv/sshd/run"));
-    expect(run).toContain("ssh-keygen -q -t ed25519 -N '' -C '' -f /etc/ssh/ssh_host_ed25519_key.new || exit 1\n");
-    expect(run.indexOf("mv -f /etc/ssh/ssh_host_ed25519_key.new /etc/ssh/ssh_host_ed25519_key\n")).toBeLessThan(run.indexOf("exec /usr/sbin/sshd -D -e\n"));
+    // Made under its own name, no rename: a public key there says the private key was written whole.
+    expect(run).toContain("if [ ! -s /etc/ssh/ssh_host_ed25519_key ] || [ ! -s /etc/ssh/ssh_host_ed25519_key.pub ]; then\n");
+    expect(run.indexOf("ssh-keygen -q -t ed25519 -N '' -C '' -f /etc/ssh/ssh_host_ed25519_key || exit 1\n")).toBeLessThan(run.indexOf("exec /usr/sbin/sshd -D -e\n"));
+    expect(run).not.toMatch(/\bmv\b/);
     expect(text(find(runit, "/etc/runit/1"))).toMatch(/^install -d -m 0755 -o 0 -g 0 .*\/run\/sshd/m);
     expect(text(find(etc, "/etc/pam.d/common-account"))).toContain("pam_unix.so");
     // Logins run no update-motd scripts; the static motd stays.

@@ -25,11 +25,6 @@ export function enabledServices(services: Services): [string, Service][] {
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-/** The supervise directory names stage 1 creates: NAME, and NAME.log for a service with a logger. */
-export function superviseNames(services: Services): string[] {
-  return enabledServices(services).flatMap(([name, s]) => (s.log === false ? [name] : [name, `${name}.log`]));
-}
-
 export function validateServices(config: Pick<RunitOptions, "services" | "users">, issues: IssueCollector): void {
   for (const [name, service] of Object.entries(config.services)) {
     const at = (...p: PathSegment[]): PathSegment[] => ["services", name, ...p];
