@@ -68,14 +68,7 @@ export function stage2InitScript(paths: Partial<RunitPaths> = {}): string {
     `[ -x ${ref("stage1")} ] || fatal "$stage1 is missing"`,
     "",
     'echo "notos stage 2: starting runit"',
-    "# runit and its own stages (1: setting the system up, 3: stopping it) run",
-    "# without address-space randomisation: they read no input from outside the",
-    "# image, and under emulation (QEMU's TCG) a program that lands at new",
-    "# addresses has all its code translated anew, the larger part of a boot.",
-    "# /etc/runit/2 turns randomisation back on for runsvdir, so every service",
-    "# and whatever it starts has it, and so do stage 1's DHCP client and tasks.",
     "# A failed exec ends this shell, and the kernel reports that PID 1 exited.",
-    `if command -v setarch >/dev/null 2>&1; then exec setarch linux64 -R ${ref("runit")}; fi`,
     `exec ${ref("runit")}`,
   ]);
 }

@@ -73,7 +73,7 @@ function interfaceBatch(name: string, iface: NetworkInterface): string[] {
 function dhcpLines(name: string): string[] {
   // -n -q: get one lease or fail, then exit. The lease is not renewed: a
   // boot-time configuration, as for a VM on QEMU's user network.
-  return [`say "network: ${name} (DHCP)"`, `randomised busybox udhcpc -i ${shellQuote(name)} -n -q -t 5 -T 2 -s ${UDHCPC_SCRIPT}`];
+  return [`say "network: ${name} (DHCP)"`, `busybox udhcpc -i ${shellQuote(name)} -n -q -t 5 -T 2 -s ${UDHCPC_SCRIPT}`];
 }
 
 /**
@@ -118,13 +118,6 @@ export function stage1Script(config: RunitOptions): string {
     '  if [ "$status" -ne 0 ]; then echo "notos: stage 1 FAILED at: $step (exit $status)" >&2; fi',
     "}",
     "trap on_exit EXIT",
-    ...(tasks.length || interfaces.some(([, iface]) => iface.dhcp)
-      ? [
-          "# runit's stages run without address-space randomisation (see /usr/lib/notos/stage-2);",
-          "# what reads input from outside the image (a DHCP server's answer, a task) runs with it.",
-          'randomised() { if command -v setarch >/dev/null 2>&1; then setarch linux64 "$@"; else "$@"; fi; }',
-        ]
-      : []),
     "",
     "say \"runit control files\"",
     "# Debian's runit reads these flags in /run: poweroff and reboot make them",
@@ -155,7 +148,7 @@ export function stage1Script(config: RunitOptions): string {
           "# reported and the boot goes on, so the rest of the system stays reachable.",
           "task() {",
           '  say "task $1"',
-          `  randomised sh -e ${STAGE1_TASKS_DIR}/"$1" || echo "notos: stage-1 task $1 FAILED (exit $?)" >&2`,
+          `  sh -e ${STAGE1_TASKS_DIR}/"$1" || echo "notos: stage-1 task $1 FAILED (exit $?)" >&2`,
           "}",
           ...tasks.map(([name]) => `task ${name}`),
         ]

@@ -32,12 +32,7 @@ export function stage2Script(paths: Partial<RunitPaths> = {}): string {
     "$exported",
     "EOF",
     "export PATH",
-    "# runit runs without address-space randomisation (see /usr/lib/notos/stage-2);",
-    "# runsvdir, every service and whatever they start run with it: setarch resets",
-    "# the personality that turned it off.",
-    `set -- -P ${ref("serviceDir")} 'log: ${".".repeat(200)}'`,
-    'if command -v setarch >/dev/null 2>&1; then exec setarch linux64 runsvdir "$@"; fi',
-    'exec runsvdir "$@"',
+    `exec runsvdir -P ${ref("serviceDir")} 'log: ${".".repeat(200)}'`,
   ]);
 }
 
