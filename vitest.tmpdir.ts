@@ -5,12 +5,14 @@
 // gigabyte behind per run, and runs on one machine filled its disk. The
 // workers and every program they start see TMPDIR, which os.tmpdir() reads.
 // Set NOTOS_KEEP_TEST_TMP=1 to keep the directory (its path is printed).
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), "notos-test-"));
+  // Open to every user, sticky, as /tmp itself is: tests run programs as nobody.
+  chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return () => {
     if (process.env.NOTOS_KEEP_TEST_TMP === "1") {
