@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 const packagesDir = fileURLToPath(new URL("./packages", import.meta.url));
-const tmpdirSetup = fileURLToPath(new URL("./vitest.tmpdir.ts", import.meta.url));
+const tmpdirSetup = fileURLToPath(new URL("./test-support/tmpdir.ts", import.meta.url));
 
 // A subpath (`@notos/core/tree`) is src/public/<name>.ts of its package; the
 // bare name is src/index.ts. Exact patterns, so one never swallows the other.
@@ -21,7 +21,7 @@ export function packageTestConfig(overrides: ViteUserConfig["test"] = {}): ViteU
     test: {
       include: ["test/**/*.test.ts"],
       testTimeout: 30_000,
-      // A temporary directory per run, removed at its end (vitest.tmpdir.ts).
+      // A temporary directory per run, removed at its end (test-support/tmpdir.ts).
       globalSetup: [tmpdirSetup],
       reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
       ...overrides,
