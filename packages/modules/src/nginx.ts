@@ -300,6 +300,8 @@ export function nginx(options: NginxOptions = {}): ModuleDefinition {
       nginx: {
         // The certificate is made beside nginx, not before it: only https waits for it.
         run: `${tlsCertificateScript}\nexec /usr/sbin/nginx -g 'daemon off;'`,
+        // The boot shell: its start, and its mkdir, ln and mv, cost little under emulation.
+        shell: "busybox",
         // A master killed hard leaves its workers holding the ports, and every
         // restart would fail to bind: end them before runsv starts nginx again.
         // runsv passes the exit code ($1, -1 when a signal ended it): a master

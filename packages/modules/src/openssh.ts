@@ -194,7 +194,8 @@ export function openssh(options: OpensshOptions = {}): ModuleDefinition {
     runit: { directories: { "/run/sshd": { mode: "0755" } } },
     // sshd makes its own host key before it first starts, so nothing else waits for it.
     services: {
-      sshd: { run: `${sshdHostKeyScript}\nexec /usr/sbin/sshd -D -e` },
+      // The boot shell: it starts faster than dash under emulation, on sshd's way up.
+      sshd: { run: `${sshdHostKeyScript}\nexec /usr/sbin/sshd -D -e`, shell: "busybox" },
     },
     // Host 2222 → the guest's sshd, when the system runs under QEMU (qemuGuest declares the qemu options).
     imports: [whenQemu([{ host: 2222, guest: port }])],

@@ -69,7 +69,8 @@ if [ -z "$dev" ]; then echo "power-button: no ACPI power button"; exec sleep inf
 # One input event (24 bytes; evdev refuses shorter reads) means a press; a failed read waits before runit tries again.
 if ! head -c 24 "$dev" >/dev/null; then sleep 10; exit 1; fi
 echo "power-button: pressed, powering off"
-exec poweroff`;
+# By its path: the boot shell's own poweroff applet does not know runit.
+exec /usr/sbin/poweroff`;
 
 export const qemuGuest: ModuleDefinition = defineModule({
   name: "qemuGuest",
@@ -82,5 +83,6 @@ export const qemuGuest: ModuleDefinition = defineModule({
     // The power button's driver, and the input events it sends.
     kernelModules: ["button", "evdev"],
   },
-  services: { "power-button": { run: POWER_BUTTON_RUN } },
+  // The boot shell: head and sleep are its applets, so the service starts no other program.
+  services: { "power-button": { run: POWER_BUTTON_RUN, shell: "busybox" } },
 });

@@ -73,7 +73,7 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
     expect(run).toContain("if [ ! -s /etc/ssh/ssh_host_ed25519_key ] || [ ! -s /etc/ssh/ssh_host_ed25519_key.pub ]; then\n");
     expect(run.indexOf("ssh-keygen -q -t ed25519 -N '' -C '' -f /etc/ssh/ssh_host_ed25519_key || exit 1\n")).toBeLessThan(run.indexOf("exec /usr/sbin/sshd -D -e\n"));
     expect(run).not.toMatch(/\bmv\b/);
-    expect(text(find(runit, "/etc/runit/1"))).toMatch(/^install -d -m 0755 -o 0 -g 0 .*\/run\/sshd/m);
+    expect(text(find(runit, "/etc/runit/1"))).toMatch(/^mkdir -p .*\/run\/sshd\b.*\nchmod 0755 .*\nchown 0:0 /m);
     expect(text(find(etc, "/etc/pam.d/common-account"))).toContain("pam_unix.so");
     // Logins run no update-motd scripts; the static motd stays.
     const pam = text(find(etc, "/etc/pam.d/sshd"));
@@ -98,9 +98,11 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
     expect(tls).toContain("ssl_certificate_key /var/lib/notos/tls/nginx.key;");
     expect(run).toContain("ln -sfn /etc/nginx/notos-tls.conf /run/nginx-tls/tls.conf");
     const one = text(find(runit, "/etc/runit/1"));
-    // One install for every directory: /run/nginx-tls (root's, 0755) joins the others.
-    expect(one).toMatch(/^install -d -m 0755 -o 0 -g 0 .*\/run\/nginx-tls .*\/var\/lib\/nginx \/var\/log\/nginx/m);
-    expect(one.match(/^install /gm)).toHaveLength(1);
+    // One mkdir for every directory: /run/nginx-tls (root's, 0755) joins the others.
+    expect(one).toMatch(/^mkdir -p .*\/run\/nginx-tls .*\/var\/lib\/nginx \/var\/log\/nginx\nchmod 0755 .*\nchown 0:0 /m);
+    expect(one.match(/^mkdir /gm)).toHaveLength(1);
+    // nginx's and sshd's scripts run under the boot shell.
+    expect(run).toMatch(/^#!\/usr\/lib\/notos\/busybox sh\n/);
     expect(etc.concat(runit).some((e) => e.type === "file" && /PRIVATE KEY/.test(text(e)))).toBe(false);
   });
 

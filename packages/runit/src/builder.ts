@@ -1,15 +1,17 @@
 // The runit layer as a builder of the new contract. The layer is a pure
 // function of its options, so the store key (slice + version) covers all of
-// it and the builder needs no fingerprint and no packages.
+// it and the builder needs no fingerprint and no packages. Its scripts run
+// under the boot shell, which the module's second layer brings.
 import { defineLayer, defineModule } from "@notos/core";
 import { etcModule } from "@notos/etc";
+import { bootShell } from "./boot-shell.js";
 import { runitLayer } from "./layer.js";
 import { RUNIT_READS, runitOptions } from "./options.js";
 
 export const runit = defineLayer({
   name: "runit",
-  // Bump when the layer changes for the same configuration (3: a shorter stage 1, stage 3 stops every service at once; 4: the stage-2 init tests /run with the shell; 5: stage 3 leaves the sync to runit, poweroff starts one program).
-  version: "5",
+  // Bump when the layer changes for the same configuration (3: a shorter stage 1, stage 3 stops every service at once; 4: the stage-2 init tests /run with the shell; 5: stage 3 leaves the sync to runit, poweroff starts one program; 6: the scripts run under the boot shell).
+  version: "6",
   description: "The runit layer: stages 1-3, services, poweroff/reboot/halt and the stage-2 init.",
   reads: RUNIT_READS,
   build({ options, definitions, reporter }) {
@@ -21,9 +23,9 @@ export const runit = defineLayer({
 });
 
 /**
- * Adds the runit layer to a system, with the options it owns. The layer
- * also reads accounts and networking, which etc declares: importing
- * etcModule gives every system with runit those options (and the etc layer
- * that writes the matching /etc files).
+ * Adds the runit layer and the boot shell to a system, with the options they
+ * own. The layer also reads accounts and networking, which etc declares:
+ * importing etcModule gives every system with runit those options (and the
+ * etc layer that writes the matching /etc files).
  */
-export const runitModule = defineModule({ name: "@notos/runit", imports: [etcModule], builders: [runit], options: runitOptions });
+export const runitModule = defineModule({ name: "@notos/runit", imports: [etcModule], builders: [runit, bootShell], options: runitOptions });

@@ -31,6 +31,12 @@ export const serviceSchema = z.strictObject({
   env: z.record(z.string(), z.string()).default({}).describe("Environment variables for the service."),
   user: z.string().optional().describe("Run the service as this user (via chpst)."),
   after: z.array(z.string()).default([]).describe("Services that must be up (sv check) before this one starts."),
+  shell: z
+    .enum(["sh", "busybox"])
+    .default("sh")
+    .describe(
+      "The interpreter of the service's scripts: `sh` (/bin/sh), or `busybox`, the boot shell at /usr/lib/notos/busybox that runit's own scripts use. It starts faster under emulation, and it runs busybox's applet for any command named like one (mkdir, ip, sleep, poweroff …): give other programs of those names by their full path.",
+    ),
 });
 
 export const servicesSchema = z.record(z.string(), serviceSchema).default({}).describe("runit services, keyed by name.");

@@ -29,8 +29,13 @@ describe("runitLayer", () => {
   const { entries } = layerOf(system);
 
   it("writes only scripts that sh accepts (and shellcheck, when installed)", () => {
-    const scripts = entries.filter((e) => e.type === "file" && text(e).startsWith("#!/bin/sh"));
+    const scripts = entries.filter((e) => e.type === "file" && text(e).startsWith("#!"));
     expect(scripts.length).toBeGreaterThan(12);
+    // runit's own scripts run under the boot shell; the services under the shell they chose (sh by default).
+    for (const path of ["/etc/runit/1", "/etc/runit/2", "/etc/runit/3", "/etc/runit/ctrlaltdel", "/usr/sbin/poweroff", "/usr/lib/notos/stage-2"]) {
+      expect(text(find(entries, path)), path).toMatch(/^#!\/usr\/lib\/notos\/busybox sh\n/);
+    }
+    expect(text(find(entries, "/etc/runit/stage-1.d/10-keys"))).toMatch(/^#!\/bin\/sh\n/);
     for (const e of scripts) checkShell(e.path, text(e));
   });
 
@@ -65,20 +70,25 @@ describe("runitLayer", () => {
 
   it("writes stage 1: control files, hostname, sysctl, network, directories with ids, tasks in name order", () => {
     const one = text(find(entries, "/etc/runit/1"));
-    expect(one).toMatch(/^#!\/bin\/sh\n[\s\S]*\nset -e\n/);
+    expect(one).toMatch(/^#!\/usr\/lib\/notos\/busybox sh\n[\s\S]*\nset -e\n/);
     expect(one).toContain(": > /run/runit.stopit\n: > /run/runit.reboot\n");
     // Only the supervise parent: Debian's runsv makes each service's own directory through its link.
-    expect(one).not.toMatch(/^mkdir /m);
+    expect(one).not.toContain("/run/runit/supervise/");
     expect(one).toContain("echo box > /proc/sys/kernel/hostname\n");
     expect(one).toContain("echo 1 > /proc/sys/net/ipv4/ip_forward\n");
     expect(one).toContain("echo 10 > /proc/sys/kernel/panic\n");
-    // One ip process for all interfaces; DHCP after it.
-    expect(one).toContain("ip -batch - <<'EOF'\nlink set dev lo up\nlink set dev eth0 up\naddress add 10.0.2.15/24 dev eth0\nroute add default via 10.0.2.2 dev eth0\nlink set dev eth1 up\nEOF\n");
+    // The boot shell's ip applet, one command at a time; DHCP after it.
+    expect(one).toContain("ip link set dev lo up\nip link set dev eth0 up\nip address add 10.0.2.15/24 dev eth0\nip route add default via 10.0.2.2 dev eth0\nip link set dev eth1 up\n");
     expect(one).toContain("busybox udhcpc -i eth1 -n -q -t 5 -T 2 -s /usr/lib/notos/udhcpc-script\n");
-    expect(one).toContain("install -d -m 0755 -o 0 -g 0 /run/runit/supervise /run/sshd  # root:root\ninstall -d -m 0750 -o 33 -g 4 /var/log/nginx  # www-data:adm\n");
+    expect(one).toContain(
+      "# root:root, 0755\nmkdir -p /run/runit/supervise /run/sshd\nchmod 0755 /run/runit/supervise /run/sshd\nchown 0:0 /run/runit/supervise /run/sshd\n" +
+        "# www-data:adm, 0750\nmkdir -p /var/log/nginx\nchmod 0750 /var/log/nginx\nchown 33:4 /var/log/nginx\n",
+    );
+    // A task runs under /bin/sh, not the boot shell's sh applet.
+    expect(one).toContain('/bin/sh -e /etc/runit/stage-1.d/"$1"');
     expect(one.indexOf("task 10-keys")).toBeLessThan(one.indexOf("task 50-tls"));
     expect(one.indexOf("lo up")).toBeLessThan(one.indexOf("dev eth0 up"));
-    expect(one.indexOf("EOF\n")).toBeLessThan(one.indexOf("udhcpc"));
+    expect(one.indexOf("dev eth1 up")).toBeLessThan(one.indexOf("udhcpc"));
     expect(text(find(entries, "/etc/runit/stage-1.d/10-keys"))).toContain("echo keys\n");
     expect(find(entries, "/usr/lib/notos/udhcpc-script")).toMatchObject({ mode: 0o755 });
   });

@@ -39,7 +39,7 @@ describe("runit's options", () => {
 
   it("keep core's defaults", () => {
     const { config } = evaluate({ services: { web: { run: "exec web" } }, runit: { directories: { "/run/web": {} } } });
-    expect(config.services["web"]).toEqual({ enable: true, run: "exec web", log: false, env: {}, after: [] });
+    expect(config.services["web"]).toEqual({ enable: true, run: "exec web", log: false, env: {}, after: [], shell: "sh" });
     expect(config.runit).toEqual({ stage1Tasks: {}, directories: { "/run/web": { mode: "0755", user: "root", group: "root" } }, shutdownTimeout: 7 });
     expect(config.boot.kernel.sysctl).toEqual({});
   });
