@@ -114,6 +114,19 @@ describe("the attack surface, listed from inside", () => {
     expect(processes.filter((p) => p.personality !== "00000000")).toEqual([]);
   });
 
+  it("runs runit, runsv and the daemons as position-independent programs; only the boot shell's code sits at a fixed address", async () => {
+    // The ELF type of each process's program (bytes 16-17): 0300 is position-independent (ET_DYN), 0200 a fixed address (ET_EXEC).
+    const lines = (await machine.succeed('for p in /proc/[0-9]*; do e=$(readlink "$p/exe") && t=$(od -An -tx1 -j16 -N2 "$p/exe" | tr -d " ") && read -r c < "$p/comm" && echo "$e $t $c"; done')).trim().split("\n");
+    const programs = lines.map((l) => l.split(" ")).map(([exe, type, name]) => ({ exe, type, name }));
+    for (const name of ["runit", "runsvdir", "runsv", "sshd", "nginx"]) {
+      expect(programs.filter((p) => p.name === name).length, name).toBeGreaterThan(0);
+      expect(programs.filter((p) => p.name === name && p.type !== "0300"), name).toEqual([]);
+    }
+    expect(programs.filter((p) => p.type !== "0300").map((p) => p.exe)).toEqual(programs.filter((p) => p.type !== "0300").map(() => "/usr/lib/notos/busybox"));
+    // The power button's service waits for a press in the boot shell's head applet.
+    expect(programs).toContainEqual({ exe: "/usr/lib/notos/busybox", type: "0200", name: "head" });
+  });
+
   it("has no setuid or setgid file but those the configuration lists, each with its reason", async () => {
     const found = (await machine.succeed("find / -xdev -type f -perm /6000 | sort")).trim().split("\n").filter(Boolean);
     console.log(`setuid/setgid files: ${found.length ? found.join(", ") : "none"}`);

@@ -51,7 +51,7 @@ export const groupSchema = z.strictObject({
 });
 
 export const interfaceSchema = z.strictObject({
-  dhcp: z.boolean().default(false).describe("Configure the interface with DHCP (busybox udhcpc; add `busybox` to environment.packages)."),
+  dhcp: z.boolean().default(false).describe("Configure the interface with DHCP (busybox's udhcpc, which runit's stage 1 runs from its boot shell)."),
   address: z.string().optional().describe("A static address in CIDR form, e.g. \"10.0.2.15/24\"."),
   gateway: z.string().optional().describe("The default route's gateway for a static address."),
 });
