@@ -78,7 +78,7 @@ describe("notos CLI", () => {
     expect(text.stdout).toContain("qemu.memory = 1024\n");
     expect(text.stdout).toContain("rootfs.conflicts = {}\n");
     const json = JSON.parse((await cli(["eval", "--json"], root)).stdout);
-    expect(json.services.web).toEqual({ enable: true, run: "exec nginx", log: false, env: {}, after: [] });
+    expect(json.services.web).toEqual({ enable: true, run: "exec nginx", log: false, env: {}, after: [], shell: "sh" });
     mkdirSync(join(root, "systems"));
     writeFileSync(join(root, "systems", "x.ts"), `import { qemuGuest } from "@notos/modules";\nexport default { imports: [qemuGuest], qemu: { memory: 64 } };\n`);
     const other = await cli(["eval", "--system", "systems/x.ts"], root);

@@ -18,10 +18,9 @@
 //
 // The binary sits in a layer, not in root.squashfs: it travels in the
 // initrd with the other layers, so the package image keeps its size.
-import { defineLayer } from "@notos/core";
-import { NotosError } from "@notos/core";
-import { readDebData } from "@notos/debian/deb";
+import { NotosError, defineLayer } from "@notos/core";
 import { layerEntries } from "@notos/core/tree";
+import { readDebData } from "@notos/debian/deb";
 
 /** Where the boot shell lives in the root; scripts start with `#!/usr/lib/notos/busybox sh`. */
 export const BUSYBOX = "/usr/lib/notos/busybox";
