@@ -193,15 +193,18 @@ export const tlsCertificateScript = `# nginx's TLS key and certificate, made on 
 nginx=$$
 if [ -s ${TLS_DIR}/nginx.key ] && [ -s ${TLS_DIR}/nginx.crt ]; then ln -sfn ${TLS_CONF} ${TLS_ON_DIR}/tls.conf; fi
 (
+  # Below nginx and sshd, which start beside it: this shell and all it starts at nice 10 (/proc/self is
+  # the shell itself, in a redirection; renice is one applet where nice would start a program per command).
+  if read -r self _ < /proc/self/stat; then renice -n 10 -p "$self" >/dev/null 2>&1; fi
   exec 9> ${TLS_ON_DIR}/lock && flock 9 || exit 1
   if [ ! -s ${TLS_DIR}/nginx.key ] || [ ! -s ${TLS_DIR}/nginx.crt ] ||
-     ! nice -n 10 openssl x509 -in ${TLS_DIR}/nginx.crt -noout -checkend ${RENEW_DAYS * 86400} >/dev/null 2>&1; then
+     ! openssl x509 -in ${TLS_DIR}/nginx.crt -noout -checkend ${RENEW_DAYS * 86400} >/dev/null 2>&1; then
     echo "nginx: generating the self-signed TLS certificate"
     # shellcheck disable=SC2174 # only the key's own directory is root's alone
     [ -d ${TLS_DIR} ] || mkdir -p -m 0700 ${TLS_DIR}
     read -r host < /proc/sys/kernel/hostname
     umask 077
-    nice -n 10 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${CERT_DAYS} \\
       -subj "/CN=$host" -addext "subjectAltName=DNS:$host,DNS:localhost,IP:127.0.0.1" \\
       -keyout ${TLS_DIR}/nginx.key.new -out ${TLS_DIR}/nginx.crt.new 2>/dev/null ||
       { echo "nginx: making the TLS certificate failed; https stays off until nginx restarts (sv restart nginx)"; exit 1; }

@@ -87,7 +87,7 @@ describe("the standard system (base, qemuGuest, openssh, nginx)", () => {
     expect(text(find(runit, "/etc/sv/nginx/finish"))).toContain('[ "$1" = 0 ] || pkill -KILL -x nginx || true\n');
     const run = text(find(runit, "/etc/sv/nginx/run"));
     // The certificate is made in the background, at a lower priority, while nginx starts.
-    expect(run).toMatch(/\n\(\n[\s\S]*nice -n 10 openssl req -x509[\s\S]*mv -f \/var\/lib\/notos\/tls\/nginx.crt.new \/var\/lib\/notos\/tls\/nginx.crt\n[\s\S]*kill -HUP "\$nginx"\n[\s\S]*\) &\nexec \/usr\/sbin\/nginx -g 'daemon off;'\n$/);
+    expect(run).toMatch(/\n\(\n[\s\S]*renice -n 10 -p "\$self"[\s\S]*openssl req -x509[\s\S]*mv -f \/var\/lib\/notos\/tls\/nginx.crt.new \/var\/lib\/notos\/tls\/nginx.crt\n[\s\S]*kill -HUP "\$nginx"\n[\s\S]*\) &\nexec \/usr\/sbin\/nginx -g 'daemon off;'\n$/);
     // http is served from the start; the TLS server comes in through /run/nginx-tls once the certificate exists.
     const conf = text(find(etc, "/etc/nginx/nginx.conf"));
     expect(conf).toContain("listen 80 default_server;");
