@@ -25,8 +25,8 @@ import { programClosure, type InitrdProgram, type PackageFile } from "./programs
 import { initrdTree, readModuleFiles } from "./tree.js";
 import { readDebData } from "@notos/debian/deb";
 
-/** Bump when the base archive's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare; 7: the builder is initrd-base, /init takes the root's layers from /root-layers; 8: one modprobe -a, the uptime at the start; 9: devpts, /dev/shm, /run and the /dev links made before switch_root). */
-export const INITRD_BUILDER_VERSION = "9";
+/** Bump when the base archive's content changes for the same inputs (3: the command line moved to its own builder; 4: /init quotes with core's shellQuote, safe words bare; 7: the builder is initrd-base, /init takes the root's layers from /root-layers; 8: one modprobe -a, the uptime at the start; 9: devpts, /dev/shm, /run and the /dev links made before switch_root; 10: busybox copied to the layers, the boot shell). */
+export const INITRD_BUILDER_VERSION = "10";
 /** Bump when the joined initrd changes for the same base and parts. */
 export const INITRD_JOIN_VERSION = "1";
 export const INITRD_FILE = "initrd";

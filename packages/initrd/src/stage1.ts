@@ -6,6 +6,7 @@
 // shell (when enabled) or powers off. It never hangs silently. The root is a
 // device path or a GPT partition (root=PARTUUID=…, root=PARTLABEL=…), as a
 // disk image's command line names it.
+import { posix } from "node:path";
 import { shellQuote } from "@notos/core/text";
 import { modulesClosure, type KernelArtifact } from "@notos/kernel";
 import type { InitrdOptions } from "./options.js";
@@ -26,6 +27,12 @@ export interface Stage1Options {
     stage2Init: string;
   };
 }
+
+/**
+ * Where stage 1 leaves its busybox in the running root, with the root's
+ * layers: the boot shell, the interpreter of runit's scripts (@notos/runit).
+ */
+export const ROOT_BUSYBOX = "/usr/lib/notos/busybox";
 
 /** The options the kernel command line is made of. */
 export interface CommandLineOptions {
@@ -258,6 +265,10 @@ export function generateStage1(config: Stage1Options, kernel: Stage1Kernel): str
     '  log "copying the root\'s layers from the initrd to /layers"',
     '  mount -t tmpfs -o mode=0755 layers /layers || fail "mounting a tmpfs on /layers"',
     '  cp -a /root-layers/. /layers/ || fail "copying the root\'s layers to /layers"',
+    // The layers' scripts (runit's) run under this busybox, the boot shell:
+    // static and at a fixed address, so under emulation its starts reuse
+    // each other's translated code, where dash's would be translated anew.
+    `  mkdir -p /layers${posix.dirname(ROOT_BUSYBOX)} && cp /bin/busybox /layers${ROOT_BUSYBOX} || fail "copying busybox to /layers${ROOT_BUSYBOX}"`,
     "  lower=/layers:/lower",
     "fi",
     'log "mounting the overlay (lower: $lower, upper: /upper) on /mnt"',

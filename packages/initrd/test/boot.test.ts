@@ -51,6 +51,8 @@ describe("boot under QEMU", () => {
     // The uncompressed base and the appended gzip part both unpacked; the part's file is in the root with its mode and owner.
     expect(log).toContain("notos stage 1: copying the root's layers from the initrd to /layers");
     expect(log).toContain(`${STAGE2_MARKER} layer: from-the-initrd 640 0:42`);
+    // With the layers comes stage 1's busybox, the boot shell of their scripts.
+    expect(log).toContain(`${STAGE2_MARKER} boot shell: runs`);
     const modules = /NOTOS-TEST-STAGE-2 modules: (.*)/.exec(log)![1]!.trim().split(" ");
     expect(modules).toEqual(expect.arrayContaining(["virtio_blk", "virtio_pci", "squashfs", "overlay", "virtio_rng", "loop"]));
     const mounts = /NOTOS-TEST-STAGE-2 mounts: (.*)/.exec(log)![1]!.split(",");

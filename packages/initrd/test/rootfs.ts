@@ -24,6 +24,7 @@ export async function makeTestRoot(busybox: Uint8Array, stage2Init: string): Pro
     `echo "${STAGE2_MARKER} modules: $($bb cut -d ' ' -f 1 /proc/modules | $bb sort | $bb tr '\\n' ' ')"`,
     `echo "${STAGE2_MARKER} mounts: $($bb cut -d ' ' -f 2,3 /proc/mounts | $bb tr '\\n' ',')"`,
     `[ -e /etc/notos-test-layer ] && echo "${STAGE2_MARKER} layer: $($bb cat /etc/notos-test-layer) $($bb stat -c '%a %u:%g' /etc/notos-test-layer)"`,
+    `[ -x /usr/lib/notos/busybox ] && echo "${STAGE2_MARKER} boot shell: $(/usr/lib/notos/busybox sh -c 'echo runs')"`,
     "$bb poweroff -f",
     "",
   ].join("\n");

@@ -54,6 +54,10 @@ describe("generateStage1", () => {
     expect(script).toContain("  lower=/layers:/lower");
     expect(copy).toBeGreaterThan(script.indexOf("/lower ||"));
     expect(copy).toBeLessThan(script.indexOf("mount -t overlay"));
+    // Its busybox goes with them: the boot shell of the layers' scripts.
+    const shell = script.indexOf("cp /bin/busybox /layers/usr/lib/notos/busybox");
+    expect(shell).toBeGreaterThan(copy);
+    expect(shell).toBeLessThan(script.indexOf("  lower=/layers:/lower"));
   });
 
   it("holds no persistent-overlay or late-module code unless configured", () => {

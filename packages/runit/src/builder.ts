@@ -1,10 +1,10 @@
 // The runit layer as a builder of the new contract. The layer is a pure
 // function of its options, so the store key (slice + version) covers all of
 // it and the builder needs no fingerprint and no packages. Its scripts run
-// under the boot shell, which the module's second layer brings.
+// under the boot shell, the busybox that the initrd's stage 1 leaves in the
+// root with the layers (shell.ts).
 import { defineLayer, defineModule } from "@notos/core";
 import { etcModule } from "@notos/etc";
-import { bootShell } from "./boot-shell.js";
 import { runitLayer } from "./layer.js";
 import { RUNIT_READS, runitOptions } from "./options.js";
 
@@ -23,9 +23,9 @@ export const runit = defineLayer({
 });
 
 /**
- * Adds the runit layer and the boot shell to a system, with the options they
- * own. The layer also reads accounts and networking, which etc declares:
- * importing etcModule gives every system with runit those options (and the
- * etc layer that writes the matching /etc files).
+ * Adds the runit layer to a system, with the options it owns. The layer
+ * also reads accounts and networking, which etc declares: importing
+ * etcModule gives every system with runit those options (and the etc layer
+ * that writes the matching /etc files).
  */
-export const runitModule = defineModule({ name: "@notos/runit", imports: [etcModule], builders: [runit, bootShell], options: runitOptions });
+export const runitModule = defineModule({ name: "@notos/runit", imports: [etcModule], builders: [runit], options: runitOptions });

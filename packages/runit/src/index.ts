@@ -3,7 +3,7 @@
 // it with the options it owns, and the layer as data. The scripts one at a
 // time are in @notos/runit/scripts.
 export { runit, runitModule } from "./builder.js";
-export { bootShell, BUSYBOX, BUSYBOX_PACKAGE } from "./boot-shell.js";
+export { BUSYBOX } from "./shell.js";
 export { runitLayer, type RunitLayerOptions } from "./layer.js";
 export { buildRunit, type BuildRunitOptions } from "./build.js";
 export { runitOptions, type RunitOptions, type Service, type Services, type RunitSettings, type Sysctl } from "./options.js";

@@ -11,7 +11,7 @@ import { silentReporter } from "@notos/core/progress";
 import { Store } from "@notos/core/store";
 import { readLayer, serializeLayer } from "@notos/core/tree";
 import { etc } from "@notos/etc";
-import { bootShell, runit, runitLayer, runitModule } from "../src/index.js";
+import { runit, runitLayer, runitModule } from "../src/index.js";
 import { RUNIT_READS } from "../src/options.js";
 import { configOf, elsewhere, evaluate, type TestOptions } from "./system.js";
 
@@ -48,8 +48,8 @@ const system: TestOptions = {
 };
 
 describe("the runit builder", () => {
-  it("is added to a system by runitModule, after the etc layer whose options it reads, with the boot shell", () => {
-    expect(evalSystem({ imports: [runitModule] }).builders).toEqual([etc, runit, bootShell]);
+  it("is added to a system by runitModule, after the etc layer whose options it reads", () => {
+    expect(evalSystem({ imports: [runitModule] }).builders).toEqual([etc, runit]);
   });
 
   it("is cached the second time, and stores the layer runitLayer makes", async () => {
