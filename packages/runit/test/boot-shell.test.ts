@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evalSystem } from "@notos/core";
 import { silentReporter } from "@notos/core/progress";
 import { debianModule, debianPackageSource } from "@notos/debian";
-import { readDebData } from "@notos/debian/deb";
+import { busyboxFromDeb } from "@notos/initrd/busybox";
 import { runitLayer } from "../src/index.js";
 import { assertRedirected, find, pathsIn, text } from "./helpers.js";
 import { configOf } from "./system.js";
@@ -24,14 +24,10 @@ beforeAll(async () => {
   const { config } = evalSystem({ imports: [debianModule] });
   const source = debianPackageSource({ debian: config.debian, lockFile: join(dir, "notos.lock.json"), reporter: silentReporter });
   const [deb] = await source.fetch({ name: "boot-shell", roots: ["busybox-static"], dependencies: "none" });
-  for await (const entry of readDebData(deb!.file)) {
-    if (entry.type === "file" && /^(\/usr)?\/bin\/busybox$/.test(entry.path)) {
-      busybox = join(dir, "busybox");
-      writeFileSync(busybox, entry.content);
-      chmodSync(busybox, 0o755);
-    }
-  }
-  if (!busybox) throw new Error(`${deb!.name} ${deb!.version} has no /bin/busybox`);
+  // The binary as the initrd takes it from the package.
+  busybox = join(dir, "busybox");
+  writeFileSync(busybox, (await busyboxFromDeb(deb!.file, deb!.name)).binary);
+  chmodSync(busybox, 0o755);
 }, 300_000);
 
 describe("the boot shell", () => {
