@@ -10,8 +10,8 @@ import { RUNIT_READS, runitOptions } from "./options.js";
 
 export const runit = defineLayer({
   name: "runit",
-  // Bump when the layer changes for the same configuration (3: a shorter stage 1, stage 3 stops every service at once; 4: the stage-2 init tests /run with the shell; 5: stage 3 leaves the sync to runit, poweroff starts one program; 6: the scripts run under the boot shell).
-  version: "6",
+  // Bump when the layer changes for the same configuration (3: a shorter stage 1, stage 3 stops every service at once; 4: the stage-2 init tests /run with the shell; 5: stage 3 leaves the sync to runit, poweroff starts one program; 6: the scripts run under the boot shell; 7: poweroff, reboot and Ctrl-Alt-Del end runsvdir themselves).
+  version: "7",
   description: "The runit layer: stages 1-3, services, poweroff/reboot/halt and the stage-2 init.",
   reads: RUNIT_READS,
   build({ options, definitions, reporter }) {
