@@ -6,7 +6,7 @@
 // while `mksquashfs -tar` reads the same tar the same way and takes them.
 // Without a level the two write byte-identical images (checked against
 // sqfstar in the tests); the rootfs builder passes its own default level
-// (zstd 9, DEFAULT_COMPRESSION_LEVEL in build.ts). squashfs-tools ≥ 4.4 builds reproducibly by default; the
+// (zstd 14, DEFAULT_COMPRESSION_LEVEL in build.ts). squashfs-tools ≥ 4.4 builds reproducibly by default; the
 // times are pinned explicitly (-mkfs-time, -all-time, -root-time). 4.5.1
 // also reads SOURCE_DATE_EPOCH but refuses it together with those options
 // ("can't be used at the same time"), so the variable is taken out of its

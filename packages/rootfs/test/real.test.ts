@@ -186,8 +186,8 @@ describe("a real root from the Debian archive", () => {
     const ms = performance.now() - start;
     const { execa } = await import("execa");
     expect((await execa("unsquashfs", ["-s", xz.image])).stdout).toMatch(/Compression xz/);
-    // zstd at level 9 unless rootfs.compressionLevel says otherwise.
-    expect((await execa("unsquashfs", ["-s", artifact.image])).stdout).toMatch(/Compression zstd[\s\S]*compression-level 9/);
+    // zstd at level 14 unless rootfs.compressionLevel says otherwise.
+    expect((await execa("unsquashfs", ["-s", artifact.image])).stdout).toMatch(/Compression zstd[\s\S]*compression-level 14/);
     console.log(`rootfs (xz): ${xz.size} bytes, build ${(ms / 1000).toFixed(1)} s`);
   });
 });
