@@ -164,6 +164,11 @@ describe("the default system", () => {
   });
 
   it("powers off through runit stage 3, and QEMU exits with status 0", async () => {
+    // poweroff ends stage 2 by sending runsvdir TERM, found through the id stage 2 left in /run.
+    const [name, parent] = (await machine.succeed("read -r pid < /run/runit.stage-2.pid && cat /proc/$pid/comm && cut -d ' ' -f 4 /proc/$pid/stat")).trim().split("\n");
+    expect({ name, parent }).toEqual({ name: "runsvdir", parent: "1" });
+    // The test shell (the driver's, over hvc0) runs under the boot shell: its stty is an applet, not one more program at boot.
+    expect(await machine.succeed("head -n 1 /etc/sv/test-shell/run")).toBe("#!/usr/lib/notos/busybox sh\n");
     const code = await machine.shutdown(90_000);
     expect(code).toBe(0);
     const text = machine.consoleText();

@@ -11,7 +11,10 @@ import { defineModule, type ModuleDefinition } from "@notos/core";
  * from being interactive on a terminal, so it dies on runsv's TERM at
  * shutdown (an interactive shell ignores TERM and stage 3 would wait out its
  * timeout); shells that do not know `+i` ignore it. Each command's stderr
- * goes to the console (see framing.ts).
+ * goes to the console (see framing.ts). The script runs under the boot
+ * shell (runit's `shell: "busybox"`), so `stty` is its applet: the driver
+ * should cost the boot it watches as little as it can, and under emulation
+ * every dynamically linked program started costs time.
  */
 export const TEST_SHELL_RUN = `exec </dev/hvc0 >/dev/hvc0 2>/dev/null
 stty raw -echo
@@ -25,9 +28,9 @@ exec /bin/sh +i`;
 const instrumentation: Record<string, unknown> = {
   name: "testInstrumentation",
   boot: { initrd: { kernelModules: ["virtio_console"] } },
-  // sh and stty, whatever else the system leaves out.
+  // sh, and the programs a test's commands expect, whatever else the system leaves out.
   environment: { packages: ["dash", "coreutils"] },
-  services: { "test-shell": { run: TEST_SHELL_RUN } },
+  services: { "test-shell": { run: TEST_SHELL_RUN, shell: "busybox" } },
 };
 
 export const testInstrumentation = defineModule(instrumentation as ModuleDefinition);
