@@ -29,11 +29,7 @@ export function inFlightFor(attemptTimeoutMs: number, everyMs: number): number {
 }
 
 /** `now()` when `attempt` first resolves true; an attempt that rejects counts as false. */
-export function firstSuccess(
-  what: string,
-  attempt: () => Promise<boolean>,
-  options: ProbeOptions
-): Promise<number> {
+export function firstSuccess(what: string, attempt: () => Promise<boolean>, options: ProbeOptions): Promise<number> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const deadline = Date.now() + timeoutMs;
   let pending = 0;
@@ -43,9 +39,7 @@ export function firstSuccess(
       if (done) return;
       if (Date.now() > deadline) {
         done = true;
-        return reject(
-          new Error(`${what} did not succeed within ${timeoutMs / 1000} s`)
-        );
+        return reject(new Error(`${what} did not succeed within ${timeoutMs / 1000} s`));
       }
       if (pending < options.inFlight) {
         pending++;

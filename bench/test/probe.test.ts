@@ -12,10 +12,7 @@ const EVERY_MS = 200;
 /** One attempt, as a fetch with a 5-s timeout sees the guest at the fake time it starts. */
 function attempt(): Promise<boolean> {
   const started = Date.now();
-  if (started < NETWORK_UP_MS)
-    return new Promise((resolve) =>
-      setTimeout(() => resolve(false), ATTEMPT_TIMEOUT_MS)
-    );
+  if (started < NETWORK_UP_MS) return new Promise((resolve) => setTimeout(() => resolve(false), ATTEMPT_TIMEOUT_MS));
   return Promise.resolve(started >= LISTENS_MS);
 }
 
@@ -28,11 +25,7 @@ describe("firstSuccess", () => {
   });
 
   async function firstAnswer(inFlight: number): Promise<number> {
-    const answer = firstSuccess("the stand-in", attempt, {
-      everyMs: EVERY_MS,
-      inFlight,
-      now: () => Date.now(),
-    });
+    const answer = firstSuccess("the stand-in", attempt, { everyMs: EVERY_MS, inFlight, now: () => Date.now() });
     await vi.advanceTimersByTimeAsync(20_000);
     return answer;
   }
@@ -52,19 +45,8 @@ describe("firstSuccess", () => {
   });
 
   it("gives up with the probe's name after its timeout", async () => {
-    const never = firstSuccess(
-      "nginx on http://x/",
-      () => Promise.resolve(false),
-      {
-        everyMs: EVERY_MS,
-        inFlight: 1,
-        timeoutMs: 1_000,
-        now: () => Date.now(),
-      }
-    );
-    const failed = expect(never).rejects.toThrow(
-      "nginx on http://x/ did not succeed within 1 s"
-    );
+    const never = firstSuccess("nginx on http://x/", () => Promise.resolve(false), { everyMs: EVERY_MS, inFlight: 1, timeoutMs: 1_000, now: () => Date.now() });
+    const failed = expect(never).rejects.toThrow("nginx on http://x/ did not succeed within 1 s");
     await vi.advanceTimersByTimeAsync(2_000);
     await failed;
   });

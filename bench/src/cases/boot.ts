@@ -19,21 +19,8 @@ import { buildFloorInitrd, FLOOR_MARK } from "../floor.js";
 import { firstSuccess, inFlightFor } from "../probe.js";
 import { scratchDir } from "../repo.js";
 import { summarize, type Summary } from "../stats.js";
-import {
-  benchReporter,
-  benchSystem,
-  bootExtras,
-  importRepoSystem,
-  makeKey,
-} from "../system.js";
-import {
-  consoleEvents,
-  GUEST_FILE_TIMES_COMMAND,
-  guestFileEvents,
-  serviceEvents,
-  SERVICE_STATUS_COMMAND,
-  type TimelineEvent,
-} from "../timeline.js";
+import { benchReporter, benchSystem, bootExtras, importRepoSystem, makeKey } from "../system.js";
+import { consoleEvents, GUEST_FILE_TIMES_COMMAND, guestFileEvents, serviceEvents, SERVICE_STATUS_COMMAND, type TimelineEvent } from "../timeline.js";
 
 export const BOOT_FIGURES = ["stage2", "http", "https", "ssh"] as const;
 export type BootFigure = (typeof BOOT_FIGURES)[number];
@@ -64,29 +51,19 @@ export interface BootResult {
    */
   guestTime?: TimelineEvent[];
   /** Per figure: seconds from QEMU start, seconds above the floor, and the ratio to the floor (each run against its own floor run). */
-  figures: Record<
-    BootFigure,
-    { time: Summary; aboveFloor: Summary; ratio: Summary }
-  >;
+  figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
 }
 
 /** How long one HTTP probe waits for its answer. */
 const HTTP_ATTEMPT_TIMEOUT_MS = 5_000;
 
-const since = (machine: Machine) =>
-  (Date.now() - machine.console.startedAt) / 1000;
+const since = (machine: Machine) => (Date.now() - machine.console.startedAt) / 1000;
 
-export async function runBootCase(
-  runs: number,
-  log: (line: string) => void
-): Promise<BootResult> {
+export async function runBootCase(runs: number, log: (line: string) => void): Promise<BootResult> {
   const dir = await scratchDir("boot");
   try {
     const { key, publicKey } = makeKey(dir);
-    const system = benchSystem(dir, [
-      await importRepoSystem(),
-      ...bootExtras(publicKey),
-    ]);
+    const system = benchSystem(dir, [await importRepoSystem(), ...bootExtras(publicKey)]);
     const reporter = benchReporter();
     log("boot: building the system (repository store)");
     const built = await buildSystem(system, { reporter });
@@ -96,34 +73,13 @@ export async function runBootCase(
     const floorInitrd = await buildFloorInitrd(system, dir, reporter);
     const all: BootRun[] = [];
     for (let i = 1; i <= runs; i++) {
-      const floor = await bootFloor(
-        { ...files, initrd: floorInitrd },
-        system.config
-      );
+      const floor = await bootFloor({ ...files, initrd: floorInitrd }, system.config);
       const run = await bootOnce(files, system.config, key);
-      all.push({
-        ...run,
-        floor: floor.exit,
-        ...(floor.initGuest !== undefined
-          ? { floorInitGuest: floor.initGuest }
-          : {}),
-      });
-      log(
-        `boot ${i}/${runs}: floor ${floor.exit.toFixed(
-          2
-        )} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(
-          2
-        )} s, https ${run.https.toFixed(2)} s, ssh ${run.ssh.toFixed(
-          2
-        )} s, poweroff ${run.poweroff.toFixed(2)} s`
-      );
+      all.push({ ...run, floor: floor.exit, ...(floor.initGuest !== undefined ? { floorInitGuest: floor.initGuest } : {}) });
+      log(`boot ${i}/${runs}: floor ${floor.exit.toFixed(2)} s, stage 2 ${run.stage2.toFixed(2)} s, http ${run.http.toFixed(2)} s, https ${run.https.toFixed(2)} s, ssh ${run.ssh.toFixed(2)} s, poweroff ${run.poweroff.toFixed(2)} s`);
     }
     const guestTime = await bootCountingInstructions(files, system.config);
-    log(
-      `boot under -icount: ${guestTime
-        .map((e) => `${e.name} ${e.guest?.toFixed(2)}`)
-        .join(", ")}`
-    );
+    log(`boot under -icount: ${guestTime.map((e) => `${e.name} ${e.guest?.toFixed(2)}`).join(", ")}`);
     const figure = (f: BootFigure) => ({
       time: summarize(all.map((r) => r[f])),
       aboveFloor: summarize(all.map((r) => r[f] - r.floor)),
@@ -133,16 +89,9 @@ export async function runBootCase(
       runs: all,
       floor: summarize(all.map((r) => r.floor)),
       poweroff: summarize(all.map((r) => r.poweroff)),
-      ...(all.every((r) => r.stopServices !== undefined)
-        ? { stopServices: summarize(all.map((r) => r.stopServices!)) }
-        : {}),
+      ...(all.every((r) => r.stopServices !== undefined) ? { stopServices: summarize(all.map((r) => r.stopServices!)) } : {}),
       guestTime,
-      figures: {
-        stage2: figure("stage2"),
-        http: figure("http"),
-        https: figure("https"),
-        ssh: figure("ssh"),
-      },
+      figures: { stage2: figure("stage2"), http: figure("http"), https: figure("https"), ssh: figure("ssh") },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -151,21 +100,13 @@ export async function runBootCase(
 
 type Files = ConstructorParameters<typeof Machine>[0]["files"] & {};
 
-async function bootFloor(
-  files: Files,
-  config: Machine["config"]
-): Promise<{ exit: number; initGuest?: number }> {
+async function bootFloor(files: Files, config: Machine["config"]): Promise<{ exit: number; initGuest?: number }> {
   const machine = new Machine({ files, config, accel: "tcg", name: "floor" });
   try {
     await machine.start();
     const status = await machine.waitForExit(120_000);
     const exit = since(machine);
-    if (status.code !== 0)
-      throw new Error(
-        `the floor VM exited with ${
-          status.signal ?? `status ${status.code}`
-        }:\n${machine.console.tail(20)}`
-      );
+    if (status.code !== 0) throw new Error(`the floor VM exited with ${status.signal ?? `status ${status.code}`}:\n${machine.console.tail(20)}`);
     const m = FLOOR_MARK.exec(machine.consoleText());
     return m ? { exit, initGuest: Number(m[1]) } : { exit };
   } finally {
@@ -173,23 +114,13 @@ async function bootFloor(
   }
 }
 
-async function bootOnce(
-  files: Files,
-  config: Machine["config"],
-  key: string
-): Promise<Omit<BootRun, "floor">> {
+async function bootOnce(files: Files, config: Machine["config"], key: string): Promise<Omit<BootRun, "floor">> {
   const machine = new Machine({ files, config, accel: "tcg", name: "bench" });
   try {
     await machine.start();
     const httpAnswered = waitForHttp(machine);
     const [stage2, http, https, ssh] = await Promise.all([
-      machine
-        .waitForConsole(/enter stage: \/etc\/runit\/2/, 180_000)
-        .then(
-          () =>
-            lineTime(machine.console.lines, /enter stage: \/etc\/runit\/2/) ??
-            since(machine)
-        ),
+      machine.waitForConsole(/enter stage: \/etc\/runit\/2/, 180_000).then(() => lineTime(machine.console.lines, /enter stage: \/etc\/runit\/2/) ?? since(machine)),
       httpAnswered,
       httpAnswered.then(() => waitForHttps(machine)),
       waitForSsh(machine, key),
@@ -197,36 +128,15 @@ async function bootOnce(
     // Services' start times, read from runit's status files before anything else happens.
     const status = await machine.succeed(SERVICE_STATUS_COMMAND, 60_000);
     const events = consoleEvents(machine.console.lines);
-    const timeline = [
-      ...events,
-      ...serviceEvents(status),
-      { name: "nginx answers (http)", host: http },
-      { name: "nginx answers (https)", host: https },
-      { name: "ssh … true succeeds", host: ssh },
-    ];
+    const timeline = [...events, ...serviceEvents(status), { name: "nginx answers (http)", host: http }, { name: "nginx answers (https)", host: https }, { name: "ssh … true succeeds", host: ssh }];
     const sent = Date.now();
     const code = await machine.shutdown(120_000);
     const poweroff = (Date.now() - sent) / 1000;
-    if (code !== 0)
-      throw new Error(`QEMU exited with status ${code} after poweroff`);
-    const stopping = lineTime(
-      machine.console.lines,
-      /notos: stopping services/
-    );
+    if (code !== 0) throw new Error(`QEMU exited with status ${code} after poweroff`);
+    const stopping = lineTime(machine.console.lines, /notos: stopping services/);
     const stopped = lineTime(machine.console.lines, /notos: services stopped/);
-    const stopServices =
-      stopping !== undefined && stopped !== undefined
-        ? stopped - stopping
-        : undefined;
-    return {
-      stage2,
-      http,
-      https,
-      ssh,
-      poweroff,
-      ...(stopServices !== undefined ? { stopServices } : {}),
-      timeline,
-    };
+    const stopServices = stopping !== undefined && stopped !== undefined ? stopped - stopping : undefined;
+    return { stage2, http, https, ssh, poweroff, ...(stopServices !== undefined ? { stopServices } : {}), timeline };
   } finally {
     machine.kill();
   }
@@ -235,64 +145,31 @@ async function bootOnce(
 /** Guest instruction count as the clock: QEMU's -icount with 2^2 ns per instruction, and no sleeping while the guest idles. */
 const ICOUNT_ARGS = ["-icount", "shift=2,sleep=off"];
 
-async function bootCountingInstructions(
-  files: Files,
-  config: Machine["config"]
-): Promise<TimelineEvent[]> {
-  const machine = new Machine({
-    files,
-    config,
-    accel: "tcg",
-    name: "bench-icount",
-    extraArgs: ICOUNT_ARGS,
-  });
+async function bootCountingInstructions(files: Files, config: Machine["config"]): Promise<TimelineEvent[]> {
+  const machine = new Machine({ files, config, accel: "tcg", name: "bench-icount", extraArgs: ICOUNT_ARGS });
   try {
     await machine.start();
     await machine.waitForConsole(/Server listening on /, 300_000);
     // The last first-boot step: nginx takes its TLS server in.
-    await machine.waitForFile("/run/nginx-tls/tls.conf", {
-      timeoutMs: 300_000,
-    });
-    const marks = guestFileEvents(
-      await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000)
-    );
-    const services = serviceEvents(
-      await machine.succeed(SERVICE_STATUS_COMMAND, 60_000)
-    ).filter((e) => /nginx|sshd/.test(e.name));
-    const stages = consoleEvents(machine.console.lines).filter(
-      (e) => e.guest !== undefined
-    );
-    return [
-      ...stages.map((e) => ({ name: e.name, guest: e.guest! })),
-      ...services,
-      ...marks,
-    ].sort((a, b) => a.guest! - b.guest!);
+    await machine.waitForFile("/run/nginx-tls/tls.conf", { timeoutMs: 300_000 });
+    const marks = guestFileEvents(await machine.succeed(GUEST_FILE_TIMES_COMMAND, 60_000));
+    const services = serviceEvents(await machine.succeed(SERVICE_STATUS_COMMAND, 60_000)).filter((e) => /nginx|sshd/.test(e.name));
+    const stages = consoleEvents(machine.console.lines).filter((e) => e.guest !== undefined);
+    return [...stages.map((e) => ({ name: e.name, guest: e.guest! })), ...services, ...marks].sort((a, b) => a.guest! - b.guest!);
   } finally {
     machine.kill();
   }
 }
 
-function lineTime(
-  lines: readonly ConsoleLine[],
-  re: RegExp
-): number | undefined {
+function lineTime(lines: readonly ConsoleLine[], re: RegExp): number | undefined {
   return lines.find((l) => re.test(l.text))?.t;
 }
 
 /** Real HTTP requests to nginx through the forwarded port until one gets a 2xx answer. */
 function waitForHttp(machine: Machine): Promise<number> {
-  const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(
-    80
-  )}/`;
-  const get = () =>
-    fetch(url, { signal: AbortSignal.timeout(HTTP_ATTEMPT_TIMEOUT_MS) }).then(
-      async (r) => (await r.arrayBuffer(), r.ok)
-    );
-  return firstSuccess(`nginx on ${url}`, get, {
-    everyMs: 200,
-    inFlight: inFlightFor(HTTP_ATTEMPT_TIMEOUT_MS, 200),
-    now: () => since(machine),
-  });
+  const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
+  const get = () => fetch(url, { signal: AbortSignal.timeout(HTTP_ATTEMPT_TIMEOUT_MS) }).then(async (r) => (await r.arrayBuffer(), r.ok));
+  return firstSuccess(`nginx on ${url}`, get, { everyMs: 200, inFlight: inFlightFor(HTTP_ATTEMPT_TIMEOUT_MS, 200), now: () => since(machine) });
 }
 
 /**
@@ -308,24 +185,15 @@ function waitForHttps(machine: Machine): Promise<number> {
   const port = machine.forwardedPort(443);
   const get = () =>
     new Promise<boolean>((resolve) => {
-      const req = request(
-        { host, port, path: "/", rejectUnauthorized: false, timeout: 5_000 },
-        (res) => {
-          res.resume();
-          res.on("end", () =>
-            resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)
-          );
-        }
-      );
+      const req = request({ host, port, path: "/", rejectUnauthorized: false, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on("end", () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+      });
       req.on("timeout", () => req.destroy());
       req.on("error", () => resolve(false));
       req.end();
     });
-  return firstSuccess(`nginx on https://${host}:${port}/`, get, {
-    everyMs: 200,
-    inFlight: 1,
-    now: () => since(machine),
-  });
+  return firstSuccess(`nginx on https://${host}:${port}/`, get, { everyMs: 200, inFlight: 1, now: () => since(machine) });
 }
 
 /**
@@ -341,21 +209,9 @@ async function waitForSsh(machine: Machine, key: string): Promise<number> {
     timeoutMs: 180_000,
     intervalMs: 200,
     probe: async (left) => {
-      const r = await machine
-        .ssh("true", { key, timeoutMs: Math.min(30_000, left) })
-        .catch((error: Error) => ({ status: undefined, error }));
-      return r.status === 0
-        ? { done: true, value: since(machine) }
-        : {
-            done: false,
-            saw: "error" in r ? r.error.message : `status ${r.status}`,
-          };
+      const r = await machine.ssh("true", { key, timeoutMs: Math.min(30_000, left) }).catch((error: Error) => ({ status: undefined, error }));
+      return r.status === 0 ? { done: true, value: since(machine) } : { done: false, saw: "error" in r ? r.error.message : `status ${r.status}` };
     },
-    timeout: (saw, ms) =>
-      new Error(
-        `ssh … true did not succeed within ${ms / 1000} s after sshd listened${
-          saw ? ` (last: ${saw})` : ""
-        }`
-      ),
+    timeout: (saw, ms) => new Error(`ssh … true did not succeed within ${ms / 1000} s after sshd listened${saw ? ` (last: ${saw})` : ""}`),
   });
 }

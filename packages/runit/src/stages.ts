@@ -41,13 +41,8 @@ export function stage2Script(paths: Partial<RunitPaths> = {}): string {
   ]);
 }
 
-export function stage3Script(
-  config: Pick<RunitOptions, "services" | "runit">,
-  paths: Partial<RunitPaths> = {}
-): string {
-  const services = enabledServices(config.services).map(
-    ([name]) => `"$service_dir"/${name}`
-  );
+export function stage3Script(config: Pick<RunitOptions, "services" | "runit">, paths: Partial<RunitPaths> = {}): string {
+  const services = enabledServices(config.services).map(([name]) => `"$service_dir"/${name}`);
   const timeout = config.runit.shutdownTimeout;
   // Steps of 0.05 s: `sv -w` would check every 0.42 s, and services usually stop in less.
   const steps = timeout * 20;
@@ -57,10 +52,7 @@ export function stage3Script(
     "# No set -e: shutdown must go on past a service that will not stop.",
     "exec 2>&1",
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-    ...pathAssignments(
-      [...(services.length > 0 ? (["serviceDir"] as const) : []), "run"],
-      paths
-    ),
+    ...pathAssignments([...(services.length > 0 ? (["serviceDir"] as const) : []), "run"], paths),
     "",
     ...(services.length > 0
       ? [
@@ -124,12 +116,7 @@ function endStage2(otherwise: string[]): string[] {
 }
 
 /** A command that asks runit to leave stage 2; `reboot` says whether runit reboots afterwards. */
-function stopCommand(
-  name: string,
-  reboot: boolean,
-  note: string,
-  paths: Partial<RunitPaths> = {}
-): string {
+function stopCommand(name: string, reboot: boolean, note: string, paths: Partial<RunitPaths> = {}): string {
   return script([
     shebang("busybox"),
     `# ${name}: ${note}`,
@@ -140,25 +127,15 @@ function stopCommand(
     ...pathAssignments(["run", "proc", "initPid"], paths),
     "# Only root may write runit's flag files. A redirection to the shell's own",
     "# true checks that and creates a missing file (not id or touch: every program",
-    '# started costs time under emulation; not ":", whose failed redirection',
+    "# started costs time under emulation; not \":\", whose failed redirection",
     "# would end the shell before it could say why).",
-    'if ! { true >> "$run/runit.stopit" && true >> "$run/runit.reboot"; } 2>/dev/null; then echo "' +
-      name +
-      ": cannot write runit's flag files in $run: run it as root\" >&2; exit 1; fi",
-    reboot
-      ? 'chmod 100 "$run/runit.reboot"'
-      : '[ ! -x "$run/runit.reboot" ] || chmod 0 "$run/runit.reboot"',
-    ...endStage2([
-      'chmod 100 "$run/runit.stopit"',
-      `kill -CONT ${ref("initPid")}`,
-    ]),
+    'if ! { true >> "$run/runit.stopit" && true >> "$run/runit.reboot"; } 2>/dev/null; then echo "' + name + ': cannot write runit\'s flag files in $run: run it as root" >&2; exit 1; fi',
+    reboot ? 'chmod 100 "$run/runit.reboot"' : '[ ! -x "$run/runit.reboot" ] || chmod 0 "$run/runit.reboot"',
+    ...endStage2(['chmod 100 "$run/runit.stopit"', `kill -CONT ${ref("initPid")}`]),
   ]);
 }
 
-export function controlEntries(
-  config: Pick<RunitOptions, "services" | "runit">,
-  paths: Partial<RunitPaths> = {}
-): TreeEntry[] {
+export function controlEntries(config: Pick<RunitOptions, "services" | "runit">, paths: Partial<RunitPaths> = {}): TreeEntry[] {
   return [
     file("/etc/runit/2", stage2Script(paths), 0o755),
     file("/etc/runit/3", stage3Script(config, paths), 0o755),
@@ -172,37 +149,12 @@ export function controlEntries(
         ': >> "$run/runit.reboot"',
         'chmod 100 "$run/runit.reboot"',
         'echo "notos: Ctrl-Alt-Del: rebooting"',
-        ...endStage2([
-          ': >> "$run/runit.stopit"',
-          'chmod 100 "$run/runit.stopit"',
-        ]),
+        ...endStage2([': >> "$run/runit.stopit"', 'chmod 100 "$run/runit.stopit"']),
       ]),
-      0o755
+      0o755,
     ),
-    file(
-      "/usr/sbin/poweroff",
-      stopCommand(
-        "poweroff",
-        false,
-        "stop the services and power the machine off.",
-        paths
-      ),
-      0o755
-    ),
-    file(
-      "/usr/sbin/reboot",
-      stopCommand("reboot", true, "stop the services and reboot.", paths),
-      0o755
-    ),
-    file(
-      "/usr/sbin/halt",
-      stopCommand(
-        "halt",
-        false,
-        "runit has no halt without power-off, so this powers off.",
-        paths
-      ),
-      0o755
-    ),
+    file("/usr/sbin/poweroff", stopCommand("poweroff", false, "stop the services and power the machine off.", paths), 0o755),
+    file("/usr/sbin/reboot", stopCommand("reboot", true, "stop the services and reboot.", paths), 0o755),
+    file("/usr/sbin/halt", stopCommand("halt", false, "runit has no halt without power-off, so this powers off.", paths), 0o755),
   ];
 }
