@@ -54,8 +54,9 @@ export interface BootResult {
   figures: Record<BootFigure, { time: Summary; aboveFloor: Summary; ratio: Summary }>;
 }
 
-/** How long one HTTP probe waits for its answer. */
+/** How long one HTTP probe waits for its answer, and how often a new one starts. */
 const HTTP_ATTEMPT_TIMEOUT_MS = 5_000;
+const HTTP_EVERY_MS = 200;
 
 const since = (machine: Machine) => (Date.now() - machine.console.startedAt) / 1000;
 
@@ -169,7 +170,7 @@ function lineTime(lines: readonly ConsoleLine[], re: RegExp): number | undefined
 function waitForHttp(machine: Machine): Promise<number> {
   const url = `http://${machine.forwardedHost(80)}:${machine.forwardedPort(80)}/`;
   const get = () => fetch(url, { signal: AbortSignal.timeout(HTTP_ATTEMPT_TIMEOUT_MS) }).then(async (r) => (await r.arrayBuffer(), r.ok));
-  return firstSuccess(`nginx on ${url}`, get, { everyMs: 200, inFlight: inFlightFor(HTTP_ATTEMPT_TIMEOUT_MS, 200), now: () => since(machine) });
+  return firstSuccess(`nginx on ${url}`, get, { everyMs: HTTP_EVERY_MS, inFlight: inFlightFor(HTTP_ATTEMPT_TIMEOUT_MS, HTTP_EVERY_MS), now: () => since(machine) });
 }
 
 /**

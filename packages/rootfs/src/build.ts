@@ -26,13 +26,11 @@ import { dropUnlinked } from "./unlinked.js";
 export const BUILDER_VERSION = "5";
 
 /**
- * The level when `rootfs.compressionLevel` is unset. zstd 14 in the default
- * 256K blocks packs the default root into 13.52 MiB, against 14.56 MiB at
- * level 9 in the same blocks and 13.93 MiB at level 9 in 1M blocks, for
- * about five times the packing CPU of level 9 (3.1 s against 0.6 s on 2
- * CPUs): smaller blocks boot faster (a read decodes a whole block), and
- * this level is what keeps them small. gzip keeps the tool's level; xz
- * takes none.
+ * The level when `rootfs.compressionLevel` is unset. zstd 14 is the level at
+ * which the default 256K blocks (which boot faster: a read decodes a whole
+ * block) pack the default root smaller than 1M blocks at level 9 did; the
+ * sizes and packing times are in the README ("Block size"). gzip keeps the
+ * tool's level; xz takes none.
  */
 export const DEFAULT_COMPRESSION_LEVEL: Readonly<Partial<Record<Compression, number>>> = { zstd: 14 };
 
