@@ -9,14 +9,14 @@ import { dirname, join } from "node:path";
 import { NotosError, defineBuilder, defineModule, realise, type Artifact, type BuildContext, type FetchedDeb, type PackageSetSpec } from "@notos/core";
 import type { Reporter } from "@notos/core/progress";
 import { debianModule, debianPackageSource } from "@notos/debian";
-import { readDebData } from "@notos/debian/deb";
+import { COPYRIGHTS_FILE, CopyrightRecorder, readDebData } from "@notos/debian/deb";
 import { modulesClosure, type ModuleIndex } from "./closure.js";
 import { modulesAlias, modulesDep, modulesSoftdep } from "./depmod.js";
 import { moduleInfo, normaliseModuleName, type ModuleInfo } from "./modinfo.js";
 import { kernelOptions } from "./options.js";
 
 /** Bump when the store entry's layout or content changes for the same inputs. */
-export const KERNEL_BUILDER_VERSION = "2";
+export const KERNEL_BUILDER_VERSION = "3";
 export const INDEX_FILE = "modules-index.json";
 
 export interface KernelArtifact extends Artifact {
@@ -33,6 +33,8 @@ export interface KernelArtifact extends Artifact {
   modules: ModuleInfo[];
   /** Every module of the kernel (no files needed to compute other closures). */
   index: ModuleIndex;
+  /** The image package's copyright, recorded on the way through it (COPYRIGHTS_FILE of @notos/debian/deb), for the builders that describe packages. */
+  copyrights: string;
 }
 
 interface KernelMeta {
@@ -85,6 +87,7 @@ export const kernel = defineBuilder({
       modulesDir: join(entry.path, "lib/modules", entry.meta.version),
       modules: entry.meta.modules.map((n) => byName.get(n)!),
       index,
+      copyrights: join(entry.path, COPYRIGHTS_FILE),
     };
   },
   dist: (artifact) => ({ kernel: artifact.image }),
@@ -132,7 +135,8 @@ async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], rep
   const builtin: string[] = [];
   const versions = new Set<string>();
   const boot: Partial<Record<"vmlinuz" | "config" | "System.map", string>> = {};
-  for await (const entry of readDebData(pkg.file)) {
+  const copyrights = new CopyrightRecorder();
+  for await (const entry of copyrights.watch(pkg, readDebData(pkg.file))) {
     const bootFile = /^\/boot\/(vmlinuz|config|System\.map)-(.+)$/.exec(entry.path);
     if (bootFile && entry.type === "file") {
       const kind = bootFile[1] as "vmlinuz" | "config" | "System.map";
@@ -183,6 +187,7 @@ async function extractKernel(dir: string, pkg: FetchedDeb, wanted: string[], rep
   await fs.writeFile(join(modulesDir, "modules.alias"), modulesAlias(included));
   await fs.writeFile(join(modulesDir, "modules.softdep"), modulesSoftdep(included));
   await fs.writeFile(join(dir, INDEX_FILE), JSON.stringify(index) + "\n");
+  await copyrights.write(dir);
   reporter.info(`${version}: ${index.modules.length} modules indexed, ${included.length} included (${included.map((m) => m.name).join(" ") || "none"})`);
   return { version, package: pkg.name, modules: included.map((m) => m.name) };
 }

@@ -9,7 +9,7 @@ import { runProgram } from "@notos/core/process";
 import { defineBuilder, type Artifact } from "@notos/core";
 import type { TreeEntry } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
-import { mergedUsrPath, readDebControl, readDebData } from "@notos/debian/deb";
+import { COPYRIGHTS_FILE, CopyrightRecorder, mergedUsrPath, readDebControl, readDebData } from "@notos/debian/deb";
 import { assembleRoot, type PackageEntries } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
@@ -22,8 +22,8 @@ import { COMMAND_LINE_PART_ROLE } from "@notos/initrd";
 import { dependentsOf, planSelections } from "./select.js";
 import { dropUnlinked } from "./unlinked.js";
 
-/** Bump when the same inputs would give a different image (4: zstd at level 9 when no level is set; 5: level 14). */
-export const BUILDER_VERSION = "5";
+/** Bump when the same inputs would give a different store entry (4: zstd at level 9 when no level is set; 5: level 14; 6: the packages' copyrights beside the image). */
+export const BUILDER_VERSION = "6";
 
 /**
  * The level when `rootfs.compressionLevel` is unset. zstd 14 is the level at
@@ -46,6 +46,8 @@ export interface RootfsArtifact extends Artifact {
   manifest: string;
   /** sizes.json: bytes per package and layer, largest first. */
   sizeReport: string;
+  /** Each package's copyright, recorded on the way through it (COPYRIGHTS_FILE of @notos/debian/deb), for the builders that describe packages. */
+  copyrights: string;
   compression: Compression;
   /** `rootfs.compressionLevel`, when set (unset: the compressor's default). */
   compressionLevel?: number;
@@ -120,13 +122,14 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       });
       const leftOut = new Map<string, { files: number; bytes: number }>();
       const filtered = pathFilter(o.rootfs);
+      const copyrights = new CopyrightRecorder();
       const sources: PackageEntries[] = packages.map((p) => {
         const select = plan.applied.get(p.name);
-        if (!select) return { name: p.name, entries: readDebData(p.file) };
+        if (!select) return { name: p.name, entries: copyrights.watch(p, readDebData(p.file)) };
         const counted = { files: 0, bytes: 0 };
         leftOut.set(p.name, counted);
         async function* entries() {
-          for await (const e of readDebData(p.file)) {
+          for await (const e of copyrights.watch(p, readDebData(p.file))) {
             // Counted when the selection, not the general filters (docs, locales), leaves it out.
             if (e.type !== "dir" && !select!(mergedUsrPath(e.path)) && filtered(mergedUsrPath(e.path))) countLeftOut(counted, e);
             yield e;
@@ -168,6 +171,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       await fs.writeFile(join(out, MANIFEST_FILE), JSON.stringify(rootManifest(root.entries), null, 1) + "\n");
       const sizes = { ...sizeReport(root.entries, root.tree.origins, { compression, bytes: squashfsSize }), selections, keptWhole: plan.whole };
       await fs.writeFile(join(out, SIZES_FILE), JSON.stringify(sizes, null, 1) + "\n");
+      await copyrights.write(out);
       reporter.info(`root.squashfs: ${(size / 1024 / 1024).toFixed(1)} MiB (${named}), ${root.entries.length} entries from ${packages.length} packages`);
       return { compression, ...level, size, epoch, ...(verity ? { verity } : {}) };
     },
@@ -179,6 +183,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       image: join(entry.path, IMAGE_FILE),
       manifest: join(entry.path, MANIFEST_FILE),
       sizeReport: join(entry.path, SIZES_FILE),
+      copyrights: join(entry.path, COPYRIGHTS_FILE),
       compression: entry.meta.compression,
       ...(entry.meta.compressionLevel !== undefined ? { compressionLevel: entry.meta.compressionLevel } : {}),
       size: entry.meta.size,

@@ -1,5 +1,6 @@
 // The builders: `sbom-packages` reads what the SBOM says of each Debian
-// package from the .debs (beside the rootfs, not before it), and `sbom`
+// package from the .debs, and the copyrights from what the kernel and the
+// rootfs recorded when they unpacked them, and `sbom`
 // puts it together with the root's manifest, the kernel's modules, the
 // initrd's members and every builder of the system into sbom.spdx.json and
 // sbom.cdx.json in dist/. `sbomModule` adds both, and the dpkg status layer.
@@ -9,6 +10,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { defineBuilder, defineModule, everyBuilder, type Artifact, type Builder, type PackageSetSpec } from "@notos/core";
 import { isBuilder } from "@notos/core/graph";
+import { readCopyrights } from "@notos/debian/deb";
 import { initrd, type InitrdArtifact } from "@notos/initrd";
 import { kernel, type KernelArtifact } from "@notos/kernel";
 import { rootfs, type RootfsArtifact } from "@notos/rootfs";
@@ -60,18 +62,21 @@ export interface SbomPackagesArtifact extends Artifact {
 /**
  * Control fields and licenses of every package the root, the kernel and the
  * initrd are made of. It declares their builders' own package sets (read
- * through their public `packageSets`: one lock entry each), and takes no
- * input, so it runs beside the rootfs.
+ * through their public `packageSets`: one lock entry each). It takes the
+ * kernel and the rootfs for the copyrights they recorded: reading those
+ * again, beside them, cost a cold build more than waiting for them does.
  */
 export const sbomPackages = defineBuilder({
   name: "sbom-packages",
-  version: "1",
+  version: "2",
   description: "Control fields and copyright licenses of the packages in the root, the kernel and the initrd, read from the .debs.",
   reads: describedReads,
   packages: (options) => describedSets(options).map((s) => s.spec),
-  async build({ options, out, packages, reporter }) {
+  inputs: { kernel, rootfs },
+  async build({ options, inputs, out, packages, reporter }) {
     const sets = await Promise.all(describedSets(options).map(async ({ spec, artifact }) => ({ set: spec.name, artifact, debs: await packages(spec.name) })));
-    const debs = await readDebInfo(sets);
+    const recorded = await readCopyrights([(inputs.kernel as KernelArtifact).copyrights, (inputs.rootfs as RootfsArtifact).copyrights]);
+    const debs = await readDebInfo(sets, recorded);
     await fs.writeFile(join(out, DEBS_FILE), JSON.stringify(debs, null, 1) + "\n");
     const noAssertion = debs.filter((d) => d.license.expression === "NOASSERTION").length;
     reporter.info(`${debs.length} packages, ${debs.length - noAssertion} with licenses from a machine-readable copyright file`);

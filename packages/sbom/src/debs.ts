@@ -1,13 +1,13 @@
 // What the SBOM says of each Debian package, read from the .debs themselves:
 // the control fields (source package and version, maintainer, homepage) and
 // the licenses of /usr/share/doc/<pkg>/copyright. Debian writes one
-// copyright file per source package, so the data of one .deb per source is
-// read (the smallest that carries the file), not of every .deb: reading the
-// kernel's 26 MB package for a file its 2 kB metapackage also has would cost
-// seconds of every cold build.
+// copyright file per source package, so one .deb per source is asked (the
+// smallest that carries the file), not every .deb; and a package a builder
+// recorded when it unpacked it (the root's, the kernel's) is not read again:
+// the kernel's copyright is after 100 MB of modules in its package.
 import { promises as fs } from "node:fs";
 import type { FetchedDeb } from "@notos/core";
-import { readDebControl, readDebData } from "@notos/debian/deb";
+import { copyrightPath, readDebControl, readDebData, type RecordedCopyrights } from "@notos/debian/deb";
 import { packageLicense, type PackageLicense } from "./license.js";
 
 /** One Debian package of a build, as the SBOM and the site describe it. */
@@ -52,8 +52,9 @@ async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
-async function copyrightText(deb: FetchedDeb): Promise<string | undefined> {
-  const wanted = `/usr/share/doc/${deb.name}/copyright`;
+async function copyrightText(deb: FetchedDeb, recorded: RecordedCopyrights): Promise<string | undefined> {
+  if (recorded.has(deb.sha256)) return recorded.get(deb.sha256) ?? undefined;
+  const wanted = copyrightPath(deb.name);
   // Only the one file is kept: the kernel's package would otherwise buffer ~100 MB of modules on the way to it.
   for await (const entry of readDebData(deb.file, { only: (path) => path === wanted })) {
     if (entry.type === "file") return new TextDecoder().decode(entry.content);
@@ -64,9 +65,9 @@ async function copyrightText(deb: FetchedDeb): Promise<string | undefined> {
 /**
  * Every package of the given sets with its control fields and licenses.
  * Packages in several sets are listed once per set; the copyright of a
- * source is read once.
+ * source is read once, from `recorded` when a builder recorded it.
  */
-export async function readDebInfo(sets: ReadonlyArray<{ set: string; artifact: string; debs: readonly FetchedDeb[] }>): Promise<DebInfo[]> {
+export async function readDebInfo(sets: ReadonlyArray<{ set: string; artifact: string; debs: readonly FetchedDeb[] }>, recorded: RecordedCopyrights = new Map()): Promise<DebInfo[]> {
   const all = sets.flatMap(({ set, artifact, debs }) => debs.map((deb) => ({ set, artifact, deb })));
   const unique = [...new Map(all.map((x) => [x.deb.sha256, x.deb])).values()];
   const controls = new Map<string, { fields: ControlFields; size: number }>();
@@ -85,7 +86,7 @@ export async function readDebInfo(sets: ReadonlyArray<{ set: string; artifact: s
   await inBatches([...bySource], async ([key, debs]) => {
     const ordered = [...debs].sort((a, b) => controls.get(a.sha256)!.size - controls.get(b.sha256)!.size || (a.name < b.name ? -1 : 1));
     for (const deb of ordered) {
-      const text = await copyrightText(deb);
+      const text = await copyrightText(deb, recorded);
       if (text !== undefined) return void licenses.set(key, { license: packageLicense(text), from: deb.name });
     }
     licenses.set(key, { license: packageLicense(undefined) });
