@@ -7,6 +7,7 @@
 // has none as a regular file (a metapackage's doc directory is often a link
 // to another package's); one not recorded is read by the describer itself.
 import { promises as fs } from "node:fs";
+import { join } from "node:path";
 import type { LockedDeb } from "@notos/core";
 import type { DebEntry } from "./deb.js";
 
@@ -38,7 +39,7 @@ export class CopyrightRecorder {
 
   /** Writes COPYRIGHTS_FILE into `dir`, in sha256 order (the same packages give the same bytes); returns its path. */
   async write(dir: string): Promise<string> {
-    const file = `${dir}/${COPYRIGHTS_FILE}`;
+    const file = join(dir, COPYRIGHTS_FILE);
     const sorted = Object.fromEntries([...this.found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     await fs.writeFile(file, JSON.stringify(sorted) + "\n");
     return file;

@@ -2,50 +2,25 @@
 // through readDebData: a package's own copyright file is recorded, a doc
 // directory that is a link records null, a package not read to its end is
 // not recorded, and the file's bytes do not depend on the order of reading.
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { CopyrightRecorder, readCopyrights, copyrightPath, COPYRIGHTS_FILE } from "../src/copyrights.js";
+import { buildTestDeb } from "../../../test-support/deb.js";
+import { CopyrightRecorder, readCopyrights, COPYRIGHTS_FILE } from "../src/copyrights.js";
 import { readDebData } from "../src/deb.js";
 
 const work = mkdtempSync(join(tmpdir(), "notos-copyrights-test-"));
 const COPYRIGHT = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: MIT\n";
 
-interface Built {
-  name: string;
-  sha256: string;
-  version: string;
-  file: string;
-}
-
-/** A package with its copyright file, or (`linkTo`) with its doc directory a link to another package's, as Debian's metapackages have. */
-function buildDeb(name: string, linkTo?: string): Built {
-  const root = join(work, name);
-  mkdirSync(join(root, "DEBIAN"), { recursive: true });
-  writeFileSync(join(root, "DEBIAN", "control"), `Package: ${name}\nVersion: 1.0-1\nArchitecture: all\nMaintainer: Nobody <nobody@mirror.example>\nDescription: a test package\n`);
-  mkdirSync(join(root, "usr", "share", "doc"), { recursive: true });
-  mkdirSync(join(root, "usr", "bin"), { recursive: true });
-  writeFileSync(join(root, "usr", "bin", name), "#!/bin/sh\n");
-  if (linkTo) symlinkSync(linkTo, join(root, "usr", "share", "doc", name));
-  else {
-    mkdirSync(join(root, "usr", "share", "doc", name));
-    writeFileSync(join(root, copyrightPath(name)), COPYRIGHT.replace("MIT", `MIT (${name})`));
-  }
-  const file = join(work, `${name}.deb`);
-  execFileSync("dpkg-deb", ["--root-owner-group", "-Zxz", "--build", root, file], { stdio: "pipe" });
-  const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
-  return { name, version: "1.0-1", sha256, file };
-}
+type Built = ReturnType<typeof buildTestDeb>;
 
 let image: Built;
 let meta: Built;
 
 beforeAll(() => {
-  image = buildDeb("demo-image");
-  meta = buildDeb("demo-meta", "demo-image");
+  image = buildTestDeb(work, { name: "demo-image", doc: { copyright: COPYRIGHT.replace("MIT", "MIT (demo-image)") } });
+  meta = buildTestDeb(work, { name: "demo-meta", doc: { linkTo: "demo-image" } });
 });
 
 async function drain(entries: AsyncIterable<unknown>): Promise<number> {
