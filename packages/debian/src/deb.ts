@@ -16,6 +16,7 @@ import { programError, startProgram, type RunningProgram } from "@notos/core/pro
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
 import { DebianError } from "./errors.js";
+import { xzDecompressTogether } from "./xz.js";
 
 /** A tree entry with its modification time (seconds since the epoch) as recorded in the package. */
 export type DebEntry = TreeEntry & { mtime: number };
@@ -50,6 +51,28 @@ const TYPES: Partial<Record<string, TreeEntryType>> = {
   fifo: "fifo",
 };
 
+/** The entries of a member already decompressed, with memberTar's errors. */
+async function* decompressedTar(file: string, m: ArMember, tar: Buffer): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
+  try {
+    yield* tarEntries(Readable.from([tar]));
+  } catch (error) {
+    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: "the file is damaged; delete it from the cache and fetch it again", cause: error });
+  }
+}
+
+/** The bytes of one ar member, read whole (control archives are a few KiB). */
+async function readMember(file: string, m: ArMember): Promise<Buffer> {
+  const handle = await fs.open(file, "r");
+  try {
+    const bytes = Buffer.alloc(m.size);
+    const { bytesRead } = await handle.read(bytes, 0, m.size, m.offset);
+    if (bytesRead !== m.size) throw new DebianError(`${file}: ${m.name} is truncated`, { hint: "the file is damaged; delete it from the cache and fetch it again" });
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function member(file: string, prefix: string): Promise<ArMember> {
   const members = await listArMembers(file);
   if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: "the file is damaged or not a .deb" });
@@ -59,31 +82,10 @@ async function member(file: string, prefix: string): Promise<ArMember> {
 }
 
 /**
- * Stream the decompressed bytes of one ar member, by its extension. Entries
+ * The entries of a tar stream, each file's content in one piece. Entries
  * whose path `wanted` rejects are drained, not buffered, and not yielded.
  */
-async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => boolean): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
-  const raw = createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
-  const ext = m.name.slice(m.name.lastIndexOf(".") + 1);
-  let input: Readable;
-  let subprocess: RunningProgram | undefined;
-  if (ext === "xz" || ext === "zst") {
-    const program = ext === "xz" ? "xz" : "zstd";
-    requireHostProgram({ program, debianPackage: ext === "xz" ? "xz-utils" : "zstd", neededBy: `unpacking ${m.name} of a .deb` });
-    // The decompressor exits early on bad input; its status is the error that counts, not EPIPE (startProgram ignores that).
-    subprocess = startProgram(program, ["--decompress", "--stdout"], { stdin: "pipe", stdout: "stream", reject: false });
-    raw.on("error", (error) => subprocess?.stdin!.destroy(error));
-    raw.pipe(subprocess.stdin!);
-    input = subprocess.stdout!;
-  } else if (ext === "gz") {
-    input = raw.pipe(createGunzip());
-    raw.on("error", (error) => input.destroy(error));
-  } else if (ext === "tar") {
-    input = raw;
-  } else {
-    raw.destroy();
-    throw new DebianError(`${file}: ${m.name} has an unsupported compression`, { hint: "notos reads xz, zstd, gzip and uncompressed members" });
-  }
+export async function* tarEntries(input: Readable, wanted?: (path: string) => boolean): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
   const extract = tarExtract();
   input.on("error", (error) => extract.destroy(error));
   input.pipe(extract);
@@ -105,6 +107,41 @@ async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => 
       yield { header: entry.header, content };
     }
     finished = true;
+  } finally {
+    if (!finished) extract.destroy();
+  }
+}
+
+/**
+ * Stream the decompressed bytes of one ar member, by its extension. Entries
+ * whose path `wanted` rejects are drained, not buffered, and not yielded.
+ */
+async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => boolean): AsyncGenerator<{ header: Header; content: Uint8Array | undefined }> {
+  const raw = createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
+  const ext = m.name.slice(m.name.lastIndexOf(".") + 1);
+  let input: Readable;
+  let subprocess: RunningProgram | undefined;
+  if (ext === "xz" || ext === "zst") {
+    // Its path, so that the child does not search PATH for it.
+    const program = requireHostProgram({ program: ext === "xz" ? "xz" : "zstd", debianPackage: ext === "xz" ? "xz-utils" : "zstd", neededBy: `unpacking ${m.name} of a .deb` });
+    // The decompressor exits early on bad input; its status is the error that counts, not EPIPE (startProgram ignores that).
+    subprocess = startProgram(program, ["--decompress", "--stdout"], { stdin: "pipe", stdout: "stream", reject: false });
+    raw.on("error", (error) => subprocess?.stdin!.destroy(error));
+    raw.pipe(subprocess.stdin!);
+    input = subprocess.stdout!;
+  } else if (ext === "gz") {
+    input = raw.pipe(createGunzip());
+    raw.on("error", (error) => input.destroy(error));
+  } else if (ext === "tar") {
+    input = raw;
+  } else {
+    raw.destroy();
+    throw new DebianError(`${file}: ${m.name} has an unsupported compression`, { hint: "notos reads xz, zstd, gzip and uncompressed members" });
+  }
+  let finished = false;
+  try {
+    yield* tarEntries(input, wanted);
+    finished = true;
   } catch (error) {
     if (subprocess) {
       // Stop it first: a decompressor still writing to a pipe nobody reads would never exit.
@@ -120,7 +157,6 @@ async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => 
   } finally {
     if (!finished) {
       raw.destroy();
-      extract.destroy();
       subprocess?.kill();
     }
     if (subprocess) {
@@ -136,7 +172,7 @@ async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => 
   }
 }
 
-function toEntry(header: Header, content: Uint8Array | undefined, file: string): DebEntry | undefined {
+export function toEntry(header: Header, content: Uint8Array | undefined, file: string): DebEntry | undefined {
   const type = header.type ? TYPES[header.type] : undefined;
   if (!type) {
     // pax and GNU long-name headers are consumed by tar-stream; anything else is unexpected.
@@ -182,31 +218,92 @@ export async function* readDebData(file: string, options: ReadDebDataOptions = {
 const controls = new Map<string, Promise<DebControl>>();
 const CONTROLS_KEPT = 4096;
 
+// Reads asked for in one turn of the event loop (a builder's Promise.all
+// over its packages) gather their xz members and share one decompressor.
+let queued: { file: string; settle: (read: Promise<DebControl>) => void }[] = [];
+
 /** The control fields and the conffiles list of a .deb (each caller gets its own copy). */
 export async function readDebControl(file: string): Promise<DebControl> {
-  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
-  // A file that cannot be stat'ed gets the reader's own error.
-  if (!stat) return readControl(file);
-  const key = `${resolve(file)}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-  let read = controls.get(key);
-  if (!read) {
-    if (controls.size >= CONTROLS_KEPT) controls.delete(controls.keys().next().value!);
-    read = readControl(file);
-    controls.set(key, read);
-    read.catch(() => controls.delete(key));
-  }
+  const read = await new Promise<Promise<DebControl>>((settle) => {
+    if (queued.push({ file, settle }) === 1) setImmediate(readQueuedControls);
+  });
   const { fields, conffiles } = await read;
   return { fields: { ...fields }, conffiles: [...conffiles] };
 }
 
-async function readControl(file: string): Promise<DebControl> {
-  const m = await member(file, "control.tar");
+function readQueuedControls(): void {
+  const batch = queued;
+  queued = [];
+  const gathering = new XzGathering(batch.length);
+  for (const { file, settle } of batch) settle(cachedControl(file, gathering.member()));
+}
+
+async function cachedControl(file: string, xz: GatheredXz): Promise<DebControl> {
+  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
+  // A file that cannot be stat'ed gets the reader's own error.
+  if (!stat) return readControl(file, xz);
+  const key = `${resolve(file)}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  let read = controls.get(key);
+  if (read) {
+    xz.none();
+    return read;
+  }
+  if (controls.size >= CONTROLS_KEPT) controls.delete(controls.keys().next().value!);
+  read = readControl(file, xz);
+  controls.set(key, read);
+  read.catch(() => controls.delete(key));
+  return read;
+}
+
+/** One read's place in an XzGathering: it gives its member's bytes once, or says it has none. */
+interface GatheredXz {
+  decompress(bytes: Uint8Array, what: string): Promise<Buffer>;
+  none(): void;
+}
+
+/** xz members from several reads, decompressed together once every read has given one or said it has none. */
+class XzGathering {
+  private readonly inputs: { bytes: Uint8Array; what: string; resolve: (out: Buffer) => void; reject: (error: unknown) => void }[] = [];
+  constructor(private waiting: number) {}
+
+  member(): GatheredXz {
+    let given = false;
+    const give = () => {
+      if (given) return false;
+      given = true;
+      if (--this.waiting === 0) this.decompress();
+      return true;
+    };
+    return {
+      decompress: (bytes, what) =>
+        new Promise<Buffer>((resolve, reject) => {
+          this.inputs.push({ bytes, what, resolve, reject });
+          if (!give()) reject(new Error("a gathered read gave its member twice"));
+        }),
+      none: () => void give(),
+    };
+  }
+
+  private decompress(): void {
+    if (this.inputs.length === 0) return;
+    const outputs = xzDecompressTogether(this.inputs);
+    this.inputs.forEach((input, i) => outputs[i]!.then(input.resolve, input.reject));
+  }
+}
+
+async function readControl(file: string, xz: GatheredXz): Promise<DebControl> {
   let control: string | undefined;
   let conffiles = "";
-  for await (const { header, content } of memberTar(file, m)) {
-    const path = normaliseDebPath(header.name);
-    if (path === "/control" && content) control = new TextDecoder().decode(content);
-    if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
+  try {
+    const m = await member(file, "control.tar");
+    const entries = m.name.endsWith(".xz") ? decompressedTar(file, m, await xz.decompress(await readMember(file, m), `${file}: ${m.name}`)) : (xz.none(), memberTar(file, m));
+    for await (const { header, content } of entries) {
+      const path = normaliseDebPath(header.name);
+      if (path === "/control" && content) control = new TextDecoder().decode(content);
+      if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
+    }
+  } finally {
+    xz.none();
   }
   if (control === undefined) throw new DebianError(`${file} has no control file`, { hint: "the file is damaged or not a .deb" });
   const [fields] = parseDeb822(control);

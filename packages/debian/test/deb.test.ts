@@ -3,7 +3,7 @@ import { chmodSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, beforeAll, describe, expect, test } from "vitest";
-import { readDebControl, readDebData, mergedUsrPath, normaliseDebPath, type DebEntry } from "../src/deb.js";
+import { readDebControl, readDebData, mergedUsrPath, normaliseDebPath, type DebControl, type DebEntry } from "../src/deb.js";
 import { listArMembers } from "../src/ar.js";
 import { DebianError } from "../src/errors.js";
 
@@ -155,6 +155,25 @@ describe(".deb extraction", () => {
     const notDeb = join(work, "not.deb");
     writeFileSync(notDeb, "hello");
     await expect(collect(notDeb)).rejects.toThrow(/not an ar archive/);
+  });
+
+  test("control archives asked for together share a decompressor; a damaged one fails alone, named", async () => {
+    const copies = ["one", "two", "three"].map((name) => {
+      const file = join(work, `together-${name}.deb`);
+      writeFileSync(file, readFileSync(debs.xz!));
+      return file;
+    });
+    const bytes = readFileSync(copies[1]!);
+    const control = (await listArMembers(copies[1]!)).find((m) => m.name === "control.tar.xz")!;
+    for (let i = control.offset + 24; i < control.offset + control.size - 64; i += 5) bytes[i] = bytes[i]! ^ 0x55;
+    writeFileSync(copies[1]!, bytes);
+    const results = await Promise.allSettled([...copies, debs.gzip!].map((file) => readDebControl(file)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    for (const i of [0, 2, 3]) expect((results[i] as PromiseFulfilledResult<DebControl>).value.fields.Package).toBe("notos-demo");
+    const error = (results[1] as PromiseRejectedResult).reason as DebianError;
+    expect(error).toBeInstanceOf(DebianError);
+    expect(error.message).toContain(`${copies[1]}: control.tar.xz`);
+    expect(error.hint).toMatch(/fetch it again/);
   });
 });
 

@@ -9,7 +9,7 @@ import { runProgram } from "@notos/core/process";
 import { defineBuilder, type Artifact } from "@notos/core";
 import type { TreeEntry } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
-import { COPYRIGHTS_FILE, CopyrightRecorder, mergedUsrPath, readDebControl, readDebData } from "@notos/debian/deb";
+import { COPYRIGHTS_FILE, CopyrightRecorder, mergedUsrPath, readDebControl, readDebDataInOrder } from "@notos/debian/deb";
 import { assembleRoot, type PackageEntries } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
@@ -123,13 +123,16 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       const leftOut = new Map<string, { files: number; bytes: number }>();
       const filtered = pathFilter(o.rootfs);
       const copyrights = new CopyrightRecorder();
-      const sources: PackageEntries[] = packages.map((p) => {
+      // In the order assembleRoot merges them, through one decompressor.
+      const ordered = [...packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const data = readDebDataInOrder(ordered.map((p) => p.file));
+      const sources: PackageEntries[] = ordered.map((p, i) => {
         const select = plan.applied.get(p.name);
-        if (!select) return { name: p.name, entries: copyrights.watch(p, readDebData(p.file)) };
+        if (!select) return { name: p.name, entries: copyrights.watch(p, data.packages[i]!) };
         const counted = { files: 0, bytes: 0 };
         leftOut.set(p.name, counted);
         async function* entries() {
-          for await (const e of copyrights.watch(p, readDebData(p.file))) {
+          for await (const e of copyrights.watch(p, data.packages[i]!)) {
             // Counted when the selection, not the general filters (docs, locales), leaves it out.
             if (e.type !== "dir" && !select!(mergedUsrPath(e.path)) && filtered(mergedUsrPath(e.path))) countLeftOut(counted, e);
             yield e;
@@ -138,7 +141,7 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
         return { name: p.name, entries: entries(), select };
       });
       reporter.step("merging the root", `${packages.length} packages, ${new Set([...plan.applied.keys(), ...plan.unlinked.keys()]).size} with a file selection`);
-      const assembled = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter });
+      const assembled = await assembleRoot({ rootfs: o.rootfs, packages: sources, layers: [], complete: false, reporter }).finally(() => data.close());
       const unlinked = dropUnlinked(assembled.entries, plan.unlinked);
       for (const e of unlinked.leftOut) {
         if (!leftOut.has(e.origin)) leftOut.set(e.origin, { files: 0, bytes: 0 });
