@@ -108,7 +108,7 @@ class Row {
   }
 
   async *read(i: number): AsyncGenerator<DebEntry> {
-    const { file, member, size } = this.plan[i]!;
+    const { file, size } = this.plan[i]!;
     if (size === undefined) {
       yield* readDebData(file);
       return;
