@@ -224,10 +224,9 @@ let queued: { file: string; settle: (read: Promise<DebControl>) => void }[] = []
 
 /** The control fields and the conffiles list of a .deb (each caller gets its own copy). */
 export async function readDebControl(file: string): Promise<DebControl> {
-  const read = await new Promise<Promise<DebControl>>((settle) => {
-    if (queued.push({ file, settle }) === 1) setImmediate(readQueuedControls);
+  const { fields, conffiles } = await new Promise<DebControl>((resolve, reject) => {
+    if (queued.push({ file, settle: (read) => read.then(resolve, reject) }) === 1) setImmediate(readQueuedControls);
   });
-  const { fields, conffiles } = await read;
   return { fields: { ...fields }, conffiles: [...conffiles] };
 }
 
@@ -269,18 +268,18 @@ class XzGathering {
   member(): GatheredXz {
     let given = false;
     const give = () => {
-      if (given) return false;
+      if (given) return;
       given = true;
       if (--this.waiting === 0) this.decompress();
-      return true;
     };
     return {
       decompress: (bytes, what) =>
         new Promise<Buffer>((resolve, reject) => {
+          if (given) return reject(new Error("a gathered read gave its member twice"));
           this.inputs.push({ bytes, what, resolve, reject });
-          if (!give()) reject(new Error("a gathered read gave its member twice"));
+          give();
         }),
-      none: () => void give(),
+      none: give,
     };
   }
 
