@@ -2,12 +2,12 @@
 // that imports it gets its option, its layer in the root and its file
 // in dist/ — built by the same `notos` build as every other system.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { assembleDist, buildSystem, runCli } from "@notos/cli";
 import { ConfigError, createReporter, evalSystem, loadSystem } from "@notos/core";
 import { motdBanner } from "../src/index.js";
@@ -35,6 +35,7 @@ describe("notos-motd-banner", () => {
     const system = await loadSystem({ file: systemFile });
     // Build against a copy of the committed lock: a test never rewrites it.
     const dir = mkdtempSync(join(tmpdir(), "notos-banner-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const lockFile = join(dir, "notos.lock.json");
     if (existsSync(system.lockFile)) copyFileSync(system.lockFile, lockFile);
     const built = await buildSystem({ ...system, dir, lockFile }, { reporter: createReporter({ level: "warn" }) });

@@ -34,9 +34,7 @@ export interface AssembledRoot {
 
 export async function assembleRoot(options: AssembleOptions): Promise<AssembledRoot> {
   const tree = new RootTree({ mapPath: mergedUsrPath, keep: pathFilter(options.rootfs), conflicts: options.rootfs.conflicts });
-  // Name order, not resolver order: "the first package's directory metadata
-  // wins" must not depend on how the lock file lists them.
-  const packages = [...options.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const packages = inMergeOrder(options.packages);
   for (const [i, pkg] of packages.entries()) {
     options.reporter?.debug(`extracting ${pkg.name}`);
     const sink = tree.addPackage(pkg.name, pkg.select);
@@ -47,6 +45,15 @@ export async function assembleRoot(options: AssembleOptions): Promise<AssembledR
   addSkeleton(tree);
   for (const layer of options.layers) tree.addLayer(layer);
   return { entries: limitSetuid(tree.finish(), options.rootfs.setuid, { complete: options.complete ?? true }), tree };
+}
+
+/**
+ * The order assembleRoot merges packages in: by name, not resolver order, so
+ * that "the first package's directory metadata wins" does not depend on how
+ * the lock file lists them.
+ */
+export function inMergeOrder<P extends { name: string }>(packages: readonly P[]): P[] {
+  return [...packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Package sources that stream each .deb's data archive. */

@@ -10,7 +10,7 @@ import { defineBuilder, type Artifact } from "@notos/core";
 import type { TreeEntry } from "@notos/core/tree";
 import { requireHostProgram } from "@notos/core/host";
 import { COPYRIGHTS_FILE, CopyrightRecorder, mergedUsrPath, readDebControl, readDebDataInOrder } from "@notos/debian/deb";
-import { assembleRoot, type PackageEntries } from "./assemble.js";
+import { assembleRoot, inMergeOrder, type PackageEntries } from "./assemble.js";
 import { RootfsError } from "./errors.js";
 import { rootManifest, sizeReport } from "./manifest.js";
 import { rootfsOptions } from "./options.js";
@@ -123,8 +123,8 @@ export function rootfsBuilder(options: RootfsRunOptions = {}) {
       const leftOut = new Map<string, { files: number; bytes: number }>();
       const filtered = pathFilter(o.rootfs);
       const copyrights = new CopyrightRecorder();
-      // In the order assembleRoot merges them, through one decompressor.
-      const ordered = [...packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Through one decompressor, in the order assembleRoot merges them.
+      const ordered = inMergeOrder(packages);
       const data = readDebDataInOrder(ordered.map((p) => p.file));
       const sources: PackageEntries[] = ordered.map((p, i) => {
         const select = plan.applied.get(p.name);
