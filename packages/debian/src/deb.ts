@@ -15,7 +15,7 @@ import { requireHostProgram } from "@notos/core/host";
 import { programError, startProgram, type RunningProgram } from "@notos/core/process";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
-import { DebianError } from "./errors.js";
+import { DAMAGED_HINT, DebianError } from "./errors.js";
 import { xzDecompressTogether } from "./xz.js";
 
 /** A tree entry with its modification time (seconds since the epoch) as recorded in the package. */
@@ -56,7 +56,7 @@ async function* decompressedTar(file: string, m: ArMember, tar: Buffer): AsyncGe
   try {
     yield* tarEntries(Readable.from([tar]));
   } catch (error) {
-    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: "the file is damaged; delete it from the cache and fetch it again", cause: error });
+    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: DAMAGED_HINT, cause: error });
   }
 }
 
@@ -66,7 +66,7 @@ async function readMember(file: string, m: ArMember): Promise<Buffer> {
   try {
     const bytes = Buffer.alloc(m.size);
     const { bytesRead } = await handle.read(bytes, 0, m.size, m.offset);
-    if (bytesRead !== m.size) throw new DebianError(`${file}: ${m.name} is truncated`, { hint: "the file is damaged; delete it from the cache and fetch it again" });
+    if (bytesRead !== m.size) throw new DebianError(`${file}: ${m.name} is truncated`, { hint: DAMAGED_HINT });
     return bytes;
   } finally {
     await handle.close();
@@ -149,11 +149,11 @@ async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => 
       subprocess.kill();
       const stderr = (await subprocess.result).stderr.toString("utf8").trim();
       throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}${stderr ? ` (${stderr})` : ""}`, {
-        hint: "the file is damaged; delete it from the cache and fetch it again",
+        hint: DAMAGED_HINT,
         cause: error,
       });
     }
-    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: "the file is damaged; delete it from the cache and fetch it again", cause: error });
+    throw new DebianError(`${file}: cannot read ${m.name}: ${(error as Error).message}`, { hint: DAMAGED_HINT, cause: error });
   } finally {
     if (!finished) {
       raw.destroy();
@@ -164,7 +164,7 @@ async function* memberTar(file: string, m: ArMember, wanted?: (path: string) => 
       if (finished && (result.exitCode !== 0 || result.startError)) {
         const error = programError(result);
         throw new DebianError(`${file}: decompressing ${m.name} failed: ${error.message}`, {
-          hint: "the file is damaged; delete it from the cache and fetch it again",
+          hint: DAMAGED_HINT,
           cause: error,
         });
       }

@@ -12,4 +12,7 @@ export class DebianError extends NotosError {
   }
 }
 
+/** What to do about a cached file whose bytes do not read as what they should be. */
+export const DAMAGED_HINT = "the file is damaged; delete it from the cache and fetch it again";
+
 export const REFRESH_HINT = "refresh the lock file with `npm run lock -- --refresh` (or `npx notos lock --refresh`)";

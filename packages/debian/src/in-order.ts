@@ -14,7 +14,7 @@ import { PassThrough, type Writable } from "node:stream";
 import { programError, startProgram, type RunningProgram } from "@notos/core/process";
 import { listArMembers, type ArMember } from "./ar.js";
 import { readDebData, tarEntries, toEntry, type DebEntry } from "./deb.js";
-import { DebianError } from "./errors.js";
+import { DAMAGED_HINT, DebianError } from "./errors.js";
 import { xzDecompressedSize, xzProgram } from "./xz.js";
 
 export interface DebDataInOrder {
@@ -23,8 +23,6 @@ export interface DebDataInOrder {
   /** Ends the decompressor. After every package was read to its end, it also checks that xz ended well. */
   close(): Promise<void>;
 }
-
-const DAMAGED = "the file is damaged; delete it from the cache and fetch it again";
 
 interface Planned {
   file: string;
@@ -173,7 +171,7 @@ class Row {
     this.pending = undefined;
     if (!chunk) {
       const next = await this.output.next();
-      if (next.done) throw new DebianError("xz's output ended before the member did", { hint: DAMAGED });
+      if (next.done) throw new DebianError("xz's output ended before the member did", { hint: DAMAGED_HINT });
       chunk = next.value;
     }
     if (chunk.length > most) {
@@ -193,7 +191,7 @@ class Row {
     const result = this.xz ? await this.xz.result : undefined;
     const stderr = result?.stderr.toString("utf8").trim();
     const cause = this.feedError ?? error;
-    return new DebianError(`${planned.file}: cannot read ${planned.member.name}: ${(cause as Error).message}${stderr ? ` (${stderr})` : ""}`, { hint: DAMAGED, cause });
+    return new DebianError(`${planned.file}: cannot read ${planned.member.name}: ${(cause as Error).message}${stderr ? ` (${stderr})` : ""}`, { hint: DAMAGED_HINT, cause });
   }
 
   /** After the last xz member: xz must end, and well. */
@@ -202,8 +200,8 @@ class Row {
     const trailing = this.pending ?? (await this.output.next()).value;
     const result = await this.xz.result;
     const last = [...this.plan].reverse().find((p) => p.size !== undefined)!;
-    if (result.exitCode !== 0 || result.startError) throw new DebianError(`${last.file}: decompressing the data archives failed: ${programError(result).message}`, { hint: DAMAGED });
-    if (trailing) throw new DebianError(`${last.file}: xz wrote more than the members' indexes say`, { hint: DAMAGED });
+    if (result.exitCode !== 0 || result.startError) throw new DebianError(`${last.file}: decompressing the data archives failed: ${programError(result).message}`, { hint: DAMAGED_HINT });
+    if (trailing) throw new DebianError(`${last.file}: xz wrote more than the members' indexes say`, { hint: DAMAGED_HINT });
   }
 
   async close(): Promise<void> {

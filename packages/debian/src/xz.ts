@@ -11,7 +11,7 @@
 // that cuts the output by these sizes also checks that the total came out.
 import { requireHostProgram } from "@notos/core/host";
 import { programError, runProgram } from "@notos/core/process";
-import { DebianError } from "./errors.js";
+import { DAMAGED_HINT, DebianError } from "./errors.js";
 
 /** Reads `length` bytes at `position` (fewer at the end). */
 export type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
@@ -26,7 +26,7 @@ export function readAtBytes(bytes: Uint8Array): ReadAt {
 }
 
 function bad(what: string, why: string): DebianError {
-  return new DebianError(`${what} is not a valid .xz stream: ${why}`, { hint: "the file is damaged; delete it from the cache and fetch it again" });
+  return new DebianError(`${what} is not a valid .xz stream: ${why}`, { hint: DAMAGED_HINT });
 }
 
 /** xz's variable-length integer at `at`: its value and where the next field starts. */
@@ -95,7 +95,7 @@ export async function xzDecompressedSize(readAt: ReadAt, size: number, what: str
   return total;
 }
 
-/** `xz --decompress --stdout` as this package runs it, checked to be installed. */
+/** The path of the host's xz, checked to be installed (the child then does not search PATH). */
 export function xzProgram(neededBy: string): string {
   return requireHostProgram({ program: "xz", debianPackage: "xz-utils", neededBy });
 }
@@ -111,7 +111,7 @@ export function xzDecompressTogether(inputs: readonly { bytes: Uint8Array; what:
     const sizes = await Promise.allSettled(inputs.map((input) => xzDecompressedSize(readAtBytes(input.bytes), input.bytes.length, input.what)));
     const readable = inputs.flatMap((input, i) => (sizes[i]!.status === "fulfilled" ? [{ ...input, size: (sizes[i] as PromiseFulfilledResult<number>).value, i }] : []));
     if (readable.length === 0) return sizes as PromiseRejectedResult[];
-    const program = xzProgram("reading the control archive of a .deb");
+    const program = xzProgram("reading the archives of .debs");
     const together = await runProgram(program, ["--decompress", "--stdout"], { input: Buffer.concat(readable.map((r) => r.bytes)), reject: false });
     const expected = readable.reduce((sum, r) => sum + r.size, 0);
     if (together.exitCode === 0 && together.stdout.length === expected) {
@@ -137,7 +137,7 @@ export function xzDecompressTogether(inputs: readonly { bytes: Uint8Array; what:
 
 async function decompressAlone(program: string, bytes: Uint8Array, size: number, what: string): Promise<Buffer> {
   const result = await runProgram(program, ["--decompress", "--stdout"], { input: bytes, reject: false });
-  if (result.exitCode !== 0 || result.startError) throw new DebianError(`decompressing ${what} failed: ${programError(result).message}`, { hint: "the file is damaged; delete it from the cache and fetch it again" });
+  if (result.exitCode !== 0 || result.startError) throw new DebianError(`decompressing ${what} failed: ${programError(result).message}`, { hint: DAMAGED_HINT });
   if (result.stdout.length !== size) throw bad(what, `its index says ${size} bytes, xz wrote ${result.stdout.length}`);
   return result.stdout;
 }
