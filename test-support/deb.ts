@@ -14,9 +14,11 @@ export interface TestDebSpec {
   doc: { copyright: string } | { linkTo: string };
   /** Bytes xz cannot shrink, to make the .deb larger than another. */
   padding?: number;
+  /** dpkg-deb's -Z for the data archive (default xz). */
+  compression?: "xz" | "zstd" | "gzip" | "none";
 }
 
-/** Builds `<dir>/<name>.deb` (xz) and returns it as a locked, fetched package. */
+/** Builds `<dir>/<name>.deb` and returns it as a locked, fetched package. */
 export function buildTestDeb(dir: string, spec: TestDebSpec): { name: string; version: string; sha256: string; file: string } {
   const root = join(dir, spec.name);
   mkdirSync(join(root, "DEBIAN"), { recursive: true });
@@ -31,6 +33,6 @@ export function buildTestDeb(dir: string, spec: TestDebSpec): { name: string; ve
     writeFileSync(join(root, "usr", "share", "doc", spec.name, "copyright"), spec.doc.copyright);
   }
   const file = join(dir, `${spec.name}.deb`);
-  execFileSync("dpkg-deb", ["--root-owner-group", "-Zxz", "--build", root, file], { stdio: "pipe" });
+  execFileSync("dpkg-deb", ["--root-owner-group", `-Z${spec.compression ?? "xz"}`, "--build", root, file], { stdio: "pipe" });
   return { name: spec.name, version: "1.0-1", sha256: createHash("sha256").update(readFileSync(file)).digest("hex"), file };
 }

@@ -73,7 +73,8 @@ async function readMember(file: string, m: ArMember): Promise<Buffer> {
   }
 }
 
-async function member(file: string, prefix: string): Promise<ArMember> {
+/** The member of a .deb named `prefix` or `prefix.<compression>` (data.tar.xz), after checking it is a .deb. */
+export async function member(file: string, prefix: string): Promise<ArMember> {
   const members = await listArMembers(file);
   if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: "the file is damaged or not a .deb" });
   const found = members.find((m) => m.name === prefix || m.name.startsWith(`${prefix}.`));

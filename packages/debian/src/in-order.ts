@@ -12,8 +12,8 @@
 import { createReadStream, promises as fs } from "node:fs";
 import { PassThrough, type Writable } from "node:stream";
 import { programError, startProgram, type RunningProgram } from "@notos/core/process";
-import { listArMembers, type ArMember } from "./ar.js";
-import { readDebData, tarEntries, toEntry, type DebEntry } from "./deb.js";
+import type { ArMember } from "./ar.js";
+import { member as debMember, readDebData, tarEntries, toEntry, type DebEntry } from "./deb.js";
 import { DAMAGED_HINT, DebianError } from "./errors.js";
 import { xzDecompressedSize, xzProgram } from "./xz.js";
 
@@ -82,10 +82,7 @@ class Row {
   static async start(files: readonly string[]): Promise<Row> {
     const plan = await Promise.all(
       files.map(async (file): Promise<Planned> => {
-        const members = await listArMembers(file);
-        if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: "the file is damaged or not a .deb" });
-        const member = members.find((m) => m.name === "data.tar" || m.name.startsWith("data.tar."));
-        if (!member) throw new DebianError(`${file} has no data.tar member`, { hint: "the file is damaged or not a .deb" });
+        const member = await debMember(file, "data.tar");
         if (!member.name.endsWith(".xz")) return { file, member, size: undefined };
         const handle = await fs.open(file, "r");
         try {

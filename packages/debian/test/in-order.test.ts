@@ -1,8 +1,7 @@
 // readDebDataInOrder against readDebData, on packages built by the real
 // dpkg-deb: the same entries for every package, whatever the reader skips
 // or leaves half-read, and a damaged package named in the error.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -20,13 +19,7 @@ let files: string[] = [];
 beforeAll(() => {
   const built = ["alpha", "bravo", "charlie", "delta"].map((name, i) => buildTestDeb(work, { name, doc: { copyright: `copyright of ${name}\n` }, padding: 50_000 * (i + 1) }).file);
   // One package whose data is not xz, in the middle of the row.
-  const root = join(work, "echo-tree");
-  mkdirSync(join(root, "DEBIAN"), { recursive: true });
-  mkdirSync(join(root, "usr", "bin"), { recursive: true });
-  writeFileSync(join(root, "DEBIAN", "control"), "Package: echo\nVersion: 1\nArchitecture: all\nMaintainer: Nobody <nobody@mirror.example>\nDescription: gzip data\n");
-  writeFileSync(join(root, "usr", "bin", "echo-tool"), "#!/bin/sh\n");
-  const gzip = join(work, "echo.deb");
-  execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", root, gzip], { stdio: "pipe" });
+  const gzip = buildTestDeb(work, { name: "echo", doc: { copyright: "copyright of echo\n" }, compression: "gzip" }).file;
   files = [built[0]!, built[1]!, gzip, built[2]!, built[3]!];
 });
 
