@@ -5,8 +5,8 @@
 // systems' modules and builders — and this test fails when turbo's plan
 // misses a package the builders need, or when a second task could build.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { turboDependencies } from "@notos/cli/turbo";
@@ -16,6 +16,7 @@ const repo = fileURLToPath(new URL("../..", import.meta.url));
 
 interface DryTask {
   taskId: string;
+  hash: string;
   command: string;
   dependencies: string[];
 }
@@ -49,6 +50,24 @@ describe("turbo's plan and the builders' graph", () => {
     };
     visit("@notos/systems#dist");
     expect(needed.filter((task) => !before.has(task))).toEqual([]);
+  });
+
+  // turbo writes each task's log inside its package: a log among the dist
+  // task's inputs made every run a miss, and no two machines' hashes agree.
+  it("keys the dist task on the systems' files, not on turbo's log of the last run", () => {
+    const log = join(repo, "systems", ".turbo", "turbo-dist.log");
+    const saved = existsSync(log) ? readFileSync(log) : undefined;
+    const distHash = () => turboPlan().get("@notos/systems#dist")!.hash;
+    try {
+      mkdirSync(dirname(log), { recursive: true });
+      writeFileSync(log, "one run\n");
+      const first = distHash();
+      writeFileSync(log, "another run\n");
+      expect(distHash()).toBe(first);
+    } finally {
+      if (saved) writeFileSync(log, saved);
+      else rmSync(log, { force: true });
+    }
   });
 
   it("lists in the systems package exactly what it needs, so `^build` covers it", async () => {
