@@ -234,76 +234,64 @@ export async function readDebControl(file: string): Promise<DebControl> {
 function readQueuedControls(): void {
   const batch = queued;
   queued = [];
-  const gathering = new XzGathering(batch.length);
-  for (const { file, settle } of batch) settle(cachedControl(file, gathering.member()));
+  readControls(batch.map((q) => q.file)).then(
+    (reads) => batch.forEach((q, i) => q.settle(reads[i]!)),
+    (error: unknown) => batch.forEach((q) => q.settle(Promise.reject(error))),
+  );
 }
 
-async function cachedControl(file: string, xz: GatheredXz): Promise<DebControl> {
-  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
-  // A file that cannot be stat'ed gets the reader's own error.
-  if (!stat) return readControl(file, xz);
-  const key = `${resolve(file)}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-  let read = controls.get(key);
-  if (read) {
-    xz.none();
+/**
+ * The controls of `files`: from the cache, or read, the xz members of the
+ * reads decompressed by one xz. A read's own failure (a missing file, a
+ * damaged member) settles only that read.
+ */
+async function readControls(files: readonly string[]): Promise<Promise<DebControl>[]> {
+  const keys = await Promise.all(files.map(controlKey));
+  const toRead: { file: string; done: (read: Promise<DebControl>) => void }[] = [];
+  const reads = files.map((file, i) => {
+    const key = keys[i];
+    const cached = key === undefined ? undefined : controls.get(key);
+    if (cached) return cached;
+    const read = new Promise<DebControl>((done) => toRead.push({ file, done }));
+    if (key !== undefined) {
+      if (controls.size >= CONTROLS_KEPT) controls.delete(controls.keys().next().value!);
+      controls.set(key, read);
+      read.catch(() => controls.delete(key));
+    }
     return read;
-  }
-  if (controls.size >= CONTROLS_KEPT) controls.delete(controls.keys().next().value!);
-  read = readControl(file, xz);
-  controls.set(key, read);
-  read.catch(() => controls.delete(key));
-  return read;
+  });
+  const members = await Promise.allSettled(toRead.map(({ file }) => controlMember(file)));
+  const xz = members.flatMap((m) => (m.status === "fulfilled" && m.value.xz ? [m.value.xz] : []));
+  const outputs = xz.length ? xzDecompressTogether(xz) : [];
+  const decompressed = new Map(xz.map((input, i) => [input, outputs[i]!]));
+  toRead.forEach(({ file, done }, i) => {
+    const m = members[i]!;
+    if (m.status === "rejected") return done(Promise.reject(m.reason));
+    const { member: found, xz: input } = m.value;
+    done(input ? decompressed.get(input)!.then((tar) => parseControl(file, decompressedTar(file, found, tar))) : parseControl(file, memberTar(file, found)));
+  });
+  return reads;
 }
 
-/** One read's place in an XzGathering: it gives its member's bytes once, or says it has none. */
-interface GatheredXz {
-  decompress(bytes: Uint8Array, what: string): Promise<Buffer>;
-  none(): void;
+/** The cache key of a file: its identity on disk (undefined when it cannot be stat'ed: the read then gives its own error). */
+async function controlKey(file: string): Promise<string | undefined> {
+  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
+  return stat && `${resolve(file)}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
-/** xz members from several reads, decompressed together once every read has given one or said it has none. */
-class XzGathering {
-  private readonly inputs: { bytes: Uint8Array; what: string; resolve: (out: Buffer) => void; reject: (error: unknown) => void }[] = [];
-  constructor(private waiting: number) {}
-
-  member(): GatheredXz {
-    let given = false;
-    const give = () => {
-      if (given) return;
-      given = true;
-      if (--this.waiting === 0) this.decompress();
-    };
-    return {
-      decompress: (bytes, what) =>
-        new Promise<Buffer>((resolve, reject) => {
-          if (given) return reject(new Error("a gathered read gave its member twice"));
-          this.inputs.push({ bytes, what, resolve, reject });
-          give();
-        }),
-      none: give,
-    };
-  }
-
-  private decompress(): void {
-    if (this.inputs.length === 0) return;
-    const outputs = xzDecompressTogether(this.inputs);
-    this.inputs.forEach((input, i) => outputs[i]!.then(input.resolve, input.reject));
-  }
+/** A .deb's control member, with its bytes when xz compresses it (to be decompressed with the batch's others). */
+async function controlMember(file: string): Promise<{ member: ArMember; xz?: { bytes: Uint8Array; what: string } }> {
+  const m = await member(file, "control.tar");
+  return m.name.endsWith(".xz") ? { member: m, xz: { bytes: await readMember(file, m), what: `${file}: ${m.name}` } } : { member: m };
 }
 
-async function readControl(file: string, xz: GatheredXz): Promise<DebControl> {
+async function parseControl(file: string, entries: AsyncIterable<{ header: Header; content: Uint8Array | undefined }>): Promise<DebControl> {
   let control: string | undefined;
   let conffiles = "";
-  try {
-    const m = await member(file, "control.tar");
-    const entries = m.name.endsWith(".xz") ? decompressedTar(file, m, await xz.decompress(await readMember(file, m), `${file}: ${m.name}`)) : (xz.none(), memberTar(file, m));
-    for await (const { header, content } of entries) {
-      const path = normaliseDebPath(header.name);
-      if (path === "/control" && content) control = new TextDecoder().decode(content);
-      if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
-    }
-  } finally {
-    xz.none();
+  for await (const { header, content } of entries) {
+    const path = normaliseDebPath(header.name);
+    if (path === "/control" && content) control = new TextDecoder().decode(content);
+    if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
   }
   if (control === undefined) throw new DebianError(`${file} has no control file`, { hint: "the file is damaged or not a .deb" });
   const [fields] = parseDeb822(control);
