@@ -260,16 +260,21 @@ async function readControls(files: readonly string[]): Promise<Promise<DebContro
     }
     return read;
   });
-  const members = await Promise.allSettled(toRead.map(({ file }) => controlMember(file)));
-  const xz = members.flatMap((m) => (m.status === "fulfilled" && m.value.xz ? [m.value.xz] : []));
-  const outputs = xz.length ? xzDecompressTogether(xz) : [];
-  const decompressed = new Map(xz.map((input, i) => [input, outputs[i]!]));
-  toRead.forEach(({ file, done }, i) => {
-    const m = members[i]!;
-    if (m.status === "rejected") return done(Promise.reject(m.reason));
-    const { member: found, xz: input } = m.value;
-    done(input ? decompressed.get(input)!.then((tar) => parseControl(file, decompressedTar(file, found, tar))) : parseControl(file, memberTar(file, found)));
-  });
+  try {
+    const members = await Promise.allSettled(toRead.map(({ file }) => controlMember(file)));
+    const xz = members.flatMap((m) => (m.status === "fulfilled" && m.value.xz ? [m.value.xz] : []));
+    const outputs = xz.length ? xzDecompressTogether(xz) : [];
+    const decompressed = new Map(xz.map((input, i) => [input, outputs[i]!]));
+    toRead.forEach(({ file, done }, i) => {
+      const m = members[i]!;
+      if (m.status === "rejected") return done(Promise.reject(m.reason));
+      const { member: found, xz: input } = m.value;
+      done(input ? decompressed.get(input)!.then((tar) => parseControl(file, decompressedTar(file, found, tar))) : parseControl(file, memberTar(file, found)));
+    });
+  } catch (error) {
+    // Never leave a cached read unsettled: a later caller would wait on it forever.
+    for (const { done } of toRead) done(Promise.reject(error));
+  }
   return reads;
 }
 
