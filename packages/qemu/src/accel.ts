@@ -16,6 +16,8 @@ export interface AccelProbeOptions {
   qemu?: string;
   /** Default 5000 ms. */
   timeoutMs?: number;
+  /** The KVM device, which must be readable and writable for a probe to run at all; default /dev/kvm. */
+  kvmDevice?: string;
 }
 
 const cache = new Map<string, Promise<Accel>>();
@@ -23,18 +25,19 @@ const cache = new Map<string, Promise<Accel>>();
 /** "kvm" when the kernel boots under KVM within the timeout, else "tcg". Never hangs; cached per process. */
 export function accelProbe(options: AccelProbeOptions): Promise<Accel> {
   const qemu = options.qemu ?? process.env.NOTOS_QEMU ?? QEMU_BINARY;
-  const key = `${qemu}\u0000${options.kernel}`;
+  const kvmDevice = options.kvmDevice ?? "/dev/kvm";
+  const key = `${qemu}\u0000${options.kernel}\u0000${kvmDevice}`;
   let answer = cache.get(key);
   if (!answer) {
-    answer = probe(qemu, options.kernel, options.timeoutMs ?? KVM_PROBE_TIMEOUT_SECONDS * 1000);
+    answer = probe(qemu, options.kernel, kvmDevice, options.timeoutMs ?? KVM_PROBE_TIMEOUT_SECONDS * 1000);
     cache.set(key, answer);
   }
   return answer;
 }
 
-async function probe(qemu: string, kernel: string, timeoutMs: number): Promise<Accel> {
+async function probe(qemu: string, kernel: string, kvmDevice: string, timeoutMs: number): Promise<Accel> {
   try {
-    await access("/dev/kvm", constants.R_OK | constants.W_OK);
+    await access(kvmDevice, constants.R_OK | constants.W_OK);
   } catch {
     return "tcg";
   }

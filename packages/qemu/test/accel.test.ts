@@ -24,7 +24,19 @@ describe("accelProbe", () => {
     const dir = await mkdtemp(join(tmpdir(), "notos-probe-test-"));
     const bogus = join(dir, "not-a-kernel");
     await execa("sh", ["-c", `head -c 4096 /dev/zero > '${bogus}'`]);
-    expect(await accelProbe({ kernel: bogus })).toBe("tcg");
+    // A stand-in device: QEMU itself gets to try, whether or not this machine has /dev/kvm.
+    const kvmDevice = join(dir, "kvm");
+    await writeFile(kvmDevice, "");
+    expect(await accelProbe({ kernel: bogus, kvmDevice })).toBe("tcg");
+  });
+
+  it("says tcg without starting QEMU when there is no KVM device", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "notos-probe-test-"));
+    const started = join(dir, "started");
+    const qemu = join(dir, "qemu");
+    await writeFile(qemu, `#!/bin/sh\ntouch '${started}'\n`, { mode: 0o755 });
+    expect(await accelProbe({ kernel: join(dir, "any"), qemu, kvmDevice: join(dir, "no-such-device") })).toBe("tcg");
+    await expect(readFile(started)).rejects.toThrow(/ENOENT/);
   });
 
   it("kills a probe that hangs and says tcg", async () => {
@@ -32,8 +44,11 @@ describe("accelProbe", () => {
     const hang = join(dir, "hanging-qemu");
     const pidFile = join(dir, "pid");
     await writeFile(hang, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 600\n`, { mode: 0o755 });
+    // A stand-in device, so that the probe runs on a machine without /dev/kvm too.
+    const kvmDevice = join(dir, "kvm");
+    await writeFile(kvmDevice, "");
     const started = Date.now();
-    expect(await accelProbe({ kernel: join(dir, "any"), qemu: hang, timeoutMs: 1_000 })).toBe("tcg");
+    expect(await accelProbe({ kernel: join(dir, "any"), qemu: hang, timeoutMs: 1_000, kvmDevice })).toBe("tcg");
     expect(Date.now() - started).toBeLessThan(10_000);
     const pid = Number(await readFile(pidFile, "utf8"));
     expect(() => process.kill(pid, 0)).toThrow();
