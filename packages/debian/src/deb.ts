@@ -15,7 +15,7 @@ import { requireHostProgram } from "@notos/core/host";
 import { programError, startProgram, type RunningProgram } from "@notos/core/process";
 import { listArMembers, type ArMember } from "./ar.js";
 import { parseDeb822 } from "./deb822.js";
-import { DAMAGED_HINT, DebianError } from "./errors.js";
+import { DAMAGED_HINT, DebianError, NOT_A_DEB_HINT } from "./errors.js";
 import { xzDecompressTogether } from "./xz.js";
 
 /** A tree entry with its modification time (seconds since the epoch) as recorded in the package. */
@@ -76,9 +76,9 @@ async function readMember(file: string, m: ArMember): Promise<Buffer> {
 /** The member of a .deb named `prefix` or `prefix.<compression>` (data.tar.xz), after checking it is a .deb. */
 export async function member(file: string, prefix: string): Promise<ArMember> {
   const members = await listArMembers(file);
-  if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: "the file is damaged or not a .deb" });
+  if (members[0]?.name !== "debian-binary") throw new DebianError(`${file} is not a Debian package (no debian-binary member first)`, { hint: NOT_A_DEB_HINT });
   const found = members.find((m) => m.name === prefix || m.name.startsWith(`${prefix}.`));
-  if (!found) throw new DebianError(`${file} has no ${prefix} member`, { hint: "the file is damaged or not a .deb" });
+  if (!found) throw new DebianError(`${file} has no ${prefix} member`, { hint: NOT_A_DEB_HINT });
   return found;
 }
 
@@ -298,7 +298,7 @@ async function parseControl(file: string, entries: AsyncIterable<{ header: Heade
     if (path === "/control" && content) control = new TextDecoder().decode(content);
     if (path === "/conffiles" && content) conffiles = new TextDecoder().decode(content);
   }
-  if (control === undefined) throw new DebianError(`${file} has no control file`, { hint: "the file is damaged or not a .deb" });
+  if (control === undefined) throw new DebianError(`${file} has no control file`, { hint: NOT_A_DEB_HINT });
   const [fields] = parseDeb822(control);
   return {
     fields: fields ?? {},
